@@ -1,0 +1,99 @@
+"""Persona cards: the plain, shareable description of each persona (no identifiers).
+
+A card merges what the data says (profile) with what the user wrote (fields from the
+edit log). Cards are what `personas.json`, the exports and the Personas page show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import refine
+from .profile import PersonaProfile
+
+
+def persona_cards(ws: Any) -> list[dict[str, Any]]:
+    """One JSON-able card per current persona, largest first. Never contains customer ids,
+    prototypes' ids or PII values: prototypes are summarised, not listed."""
+    st = ws.state()
+    cards = []
+    for p in ws.personas():
+        fields = st.fields.get(p.id, {})
+        cards.append({
+            "id": p.id,
+            "name": fields.get("name") or p.suggested_name,
+            "suggested_name": p.suggested_name,
+            "description": fields.get("description") or p.suggested_description,
+            "size": p.size,
+            "share": round(p.share, 6),
+            "stability": None if p.stability is None else round(p.stability, 4),
+            "stability_label": p.stability_label,
+            "mean_confidence": round(p.mean_confidence, 4),
+            "origin": st.origin.get(p.id, "discovered"),
+            "lineage": ws.lineage.get(p.id),
+            "traits": [_trait(t) for t in p.traits],
+            "rules": [{"text": r.text, "conditions": list(r.conditions),
+                       "fidelity": round(r.fidelity, 4), "coverage": round(r.coverage, 4)}
+                      for r in p.rules],
+            "labels": {col: {v: round(s, 4) for v, s in mix} for col, mix in p.label_mix},
+            **{f: list(fields.get(f, [])) for f in refine.LIST_FIELDS},
+            "notes": fields.get("notes", ""),
+        })
+    return cards
+
+
+def unassigned_summary(ws: Any) -> dict[str, Any]:
+    labels = ws.state().labels
+    n = int((labels == refine.UNASSIGNED).sum())
+    return {"size": n, "share": round(n / max(1, len(labels)), 6)}
+
+
+def _trait(t: Any) -> dict[str, Any]:
+    return {"feature": t.feature, "column": t.column, "kind": t.kind,
+            "persona_value": _num(t.persona_value), "population_value": _num(t.population_value),
+            "effect_size": _num(t.effect_size, 4), "ratio": _num(t.ratio, 4),
+            "sentence": t.sentence}
+
+
+def _num(v: float | None, digits: int = 6) -> float | None:
+    if v is None or not np.isfinite(v):
+        return None
+    return round(float(v), digits)
+
+
+def assignments_frame(ws: Any):
+    """customer_id, persona_id, persona_name, confidence: one row per input customer, in order."""
+    import pandas as pd
+
+    st = ws.state()
+    names = {p.id: ws.persona_name(p.id) for p in ws.personas()}
+    names[refine.UNASSIGNED] = "Unassigned"
+    labels = st.labels.astype(str)
+    conf = np.where(labels == refine.UNASSIGNED, 0.0, ws.confidence)
+    return pd.DataFrame({"customer_id": ws.ids.astype(str), "persona_id": labels,
+                         "persona_name": [names.get(l, l) for l in labels],
+                         "confidence": np.round(conf, 4)})
+
+
+CARDS_FORMAT = "persona-mining/persona-cards"
+CARDS_VERSION = 1
+
+
+def cards_document(ws: Any) -> dict[str, Any]:
+    """The persona-card document: cards + unassigned share + provenance (what made them)."""
+    return {"format": CARDS_FORMAT, "version": CARDS_VERSION,
+            "personas": persona_cards(ws), "unassigned": unassigned_summary(ws),
+            "quality": {k: ws.metrics.get(k) for k in
+                        ("n_personas", "unassigned_share", "silhouette", "dbcv")},
+            "provenance": {**ws.provenance, "config": _public_config(ws),
+                           "dataset": {"file": ws.source.get("source"),
+                                       "sha256": ws.source.get("sha256"),
+                                       "rows": ws.source.get("n_rows"),
+                                       "columns": ws.source.get("n_columns")},
+                           "edit_count": len(ws.edits)}}
+
+
+def _public_config(ws: Any) -> dict[str, Any]:
+    return ws.config.to_dict()

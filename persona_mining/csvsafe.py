@@ -1,0 +1,25 @@
+"""CSV output that spreadsheet programs cannot execute (formula injection)."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Prefix text cells that a spreadsheet would run as a formula with a single quote."""
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    return value
+
+
+def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> None:
+    safe = frame.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(neutralise)
+    safe.columns = [neutralise(str(c)) for c in safe.columns]
+    safe.to_csv(path, index=False, encoding="utf-8")

@@ -1,0 +1,160 @@
+"""discover(): customer file -> workspace with candidate personas. The table of contents
+of the engine; each step lives in its own module."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from . import refine
+from .cluster import ClusterResult, cluster, fit_labels, suggest_k
+from .config import DiscoverConfig
+from .embed import Embedder
+from .errors import InputError
+from .features import FeaturePreprocessor
+from .ingest import IngestReport, check_usable, coerce_types, infer_roles, quality_report, read_table
+from .quality import dbcv, resample, silhouette
+from .roles import ID, PII, TEXT
+from .workspace import Workspace, make_provenance
+
+ProgressFn = Callable[[str, float], None]
+STAGES = ("read", "roles", "features", "embedding", "clustering", "stability", "profiles")
+
+
+def discover(source: str | os.PathLike | bytes, config: DiscoverConfig = DiscoverConfig(), *,
+             name: str | None = None, progress: ProgressFn | None = None,
+             previous: Workspace | None = None) -> Workspace:
+    """Read a customer file and discover personas (see :func:`discover_frame`)."""
+    _say(progress, "read", 0.0)
+    frame, report = read_table(source, name=name)
+    return discover_frame(frame, report, config, progress=progress, previous=previous)
+
+
+def discover_frame(frame: pd.DataFrame, report: IngestReport,
+                   config: DiscoverConfig = DiscoverConfig(), *,
+                   progress: ProgressFn | None = None,
+                   previous: Workspace | None = None) -> Workspace:
+    """Roles -> features -> embedding -> clusters -> stability, timed per stage.
+
+    With ``previous`` (re-discovery), new clusters inherit the ids, names and notes of
+    the old personas they overlap most (see refine.match_lineage).
+    """
+    timer = _Timer(progress)
+    with timer("roles"):
+        roles = infer_roles(frame, id_col=config.id_col, exclude=config.exclude,
+                            labels=config.labels, overrides=config.role_overrides,
+                            source=report.source)
+        check_usable(frame, roles, report.source)
+        _check_weights(config, roles, report.source)
+        data = _stored_columns(coerce_types(frame, roles), roles)
+        quality = quality_report(frame, roles)
+    with timer("features"):
+        prep = FeaturePreprocessor.from_roles(roles, config.weight_map,
+                                              config.rare_level_share).fit(data)
+        X = prep.transform(data)
+    with timer("embedding"):
+        emb = Embedder(config.embedding, config.n_components, config.n_neighbors, config.seed,
+                       config.fit_sample).fit(X, progress)
+    with timer("clustering"):
+        result = cluster(emb.embedding_, config.method, config.k, config.min_size,
+                         config.max_unassigned, config.seed)
+        suggestions = suggest_k(emb.embedding_, "gmm" if config.method == "gmm" else "kmeans",
+                                seed=config.seed)
+    with timer("stability"):
+        reruns = _reruns(emb.embedding_, result, config)
+        metrics = _metrics(emb.embedding_, result, config)
+    ids = _customer_ids(frame, roles)
+    base_ids, carried, lineage = _identities(result, previous, ids)
+    ws = Workspace(config=config, source=report.to_dict(), roles=roles.to_dict(),
+                   quality=quality.to_dict(), data=data, ids=ids, prep=prep,
+                   Z=emb.embedding_, map2d=emb.map_, base_labels=result.labels,
+                   base_ids=base_ids, confidence=result.confidence, resamples=reruns,
+                   metrics=metrics, suggestions=suggestions, carried=carried, lineage=lineage,
+                   provenance=make_provenance(config, report.to_dict()))
+    ws._cache["X"] = X
+    with timer("profiles"):
+        ws.personas()
+    ws.metrics["seconds"] = timer.seconds
+    return ws
+
+
+# -- steps -----------------------------------------------------------------------------
+def _say(progress: ProgressFn | None, stage: str, fraction: float) -> None:
+    if progress is not None:
+        progress(stage, fraction)
+
+
+class _Timer:
+    """Context manager per stage: reports progress and records wall time."""
+
+    def __init__(self, progress: ProgressFn | None) -> None:
+        self.progress, self.seconds = progress, {}
+
+    def __call__(self, stage: str) -> "_Timer":
+        self.stage = stage
+        return self
+
+    def __enter__(self) -> None:
+        _say(self.progress, self.stage, 0.0)
+        self.t0 = time.perf_counter()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.seconds[self.stage] = round(time.perf_counter() - self.t0, 3)
+        if exc[0] is None:
+            _say(self.progress, self.stage, 1.0)
+
+
+def _stored_columns(data: pd.DataFrame, roles: Any) -> pd.DataFrame:
+    """Drop PII and free text before anything is kept: they are never needed again."""
+    drop = [c for c in data.columns if roles.role(c) in (PII, TEXT)]
+    return data.drop(columns=drop).reset_index(drop=True)
+
+
+def _check_weights(config: DiscoverConfig, roles: Any, source: str) -> None:
+    features = set(roles.feature_columns)
+    for col, _ in config.weights:
+        if col not in features:
+            raise InputError(f"{source}: weight given for column '{col}', which is not a "
+                             f"behaviour feature — use one of: {', '.join(sorted(features))}",
+                             source=source, column=col)
+
+
+def _customer_ids(frame: pd.DataFrame, roles: Any) -> np.ndarray:
+    if roles.id_col is not None:
+        return frame[roles.id_col].astype(str).to_numpy(dtype=object)
+    return np.arange(1, len(frame) + 1).astype(str).astype(object)
+
+
+def _reruns(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig):
+    if config.bootstrap == 0 or result.n_clusters == 0:
+        return None
+    k = result.n_clusters if config.method != "hdbscan" else None
+    refit = lambda Zs: fit_labels(Zs, config.method, k, config.min_size, config.seed)[0]  # noqa: E731
+    return resample(Z, refit, config.bootstrap, config.seed)
+
+
+def _metrics(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig) -> dict[str, Any]:
+    labels = result.labels
+    return {"n_personas": result.n_clusters, "n_customers": int(len(labels)),
+            "unassigned_share": float((labels < 0).mean()),
+            "noise_share_before_assignment": float((result.raw_labels < 0).mean()),
+            "silhouette": silhouette(Z, labels, config.seed),
+            "dbcv": dbcv(Z, result.raw_labels, config.seed) if config.method == "hdbscan" else None}
+
+
+def _identities(result: ClusterResult, previous: Workspace | None, ids: np.ndarray):
+    """Persona ids per cluster; on re-discovery, matched to the previous personas by
+    the customers they share (aligned on customer id, so a re-ordered file still matches)."""
+    if previous is None:
+        return tuple(f"P{c + 1}" for c in range(result.n_clusters)), {}, {}
+    st = previous.state()
+    old_by_id = dict(zip(previous.ids, st.labels))
+    old = np.array([old_by_id.get(i, refine.UNASSIGNED) for i in ids], dtype=object)
+    old_ids = list(st.fields)
+    ids, status = refine.match_lineage(old, result.labels, old_ids)
+    carried = {pid: dict(st.fields[pid]) for pid in ids if pid in st.fields}
+    return tuple(ids), carried, status
