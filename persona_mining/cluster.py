@@ -21,7 +21,7 @@ from sklearn.neighbors import NearestNeighbors
 
 UNASSIGNED = -1
 HDBSCAN_FIT_MAX = 60_000    # HDBSCAN fits on at most this many; the rest get approximate_predict
-WARD_FIT_MAX = 15_000       # Ward is O(n^2) in memory
+WARD_FIT_MAX = 5_000        # Ward is O(n^2) in time and memory; the rest join the nearest centre
 SUGGEST_SAMPLE = 5_000
 VOTE_K = 15
 

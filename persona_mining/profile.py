@@ -148,6 +148,8 @@ def _numeric_rows(step: Any, raw: pd.Series, xz: np.ndarray, masks: dict) -> lis
         values = pd.to_numeric(raw, errors="coerce")
     v = values.to_numpy(dtype=np.float64, na_value=np.nan)
     pop = float(np.nanmean(v)) if np.isfinite(v).any() else float("nan")
+    # "3x the average" only means something for quantities that cannot go negative.
+    nonneg = bool(np.isfinite(v).any() and np.nanmin(v) >= 0)
     sd = float(xz.std()) or 1.0
     rows = []
     for pid, m in masks.items():
@@ -156,7 +158,7 @@ def _numeric_rows(step: Any, raw: pd.Series, xz: np.ndarray, masks: dict) -> lis
             effect = _cohens_h(pv, pop)
         else:
             effect = float((xz[m].mean() - xz.mean()) / sd)
-        ratio = pv / pop if np.isfinite(pv) and np.isfinite(pop) and abs(pop) > 1e-9 else None
+        ratio = pv / pop if nonneg and np.isfinite(pv) and np.isfinite(pop) and pop > 1e-9 else None
         rows.append({"persona": pid, "feature": step.column, "column": step.column,
                      "kind": step.kind, "persona_value": pv, "population_value": pop,
                      "effect_size": effect, "ratio": ratio,
@@ -199,6 +201,8 @@ def _top_traits(table: pd.DataFrame, pid: str) -> list[Trait]:
     t["abs"] = t["effect_size"].abs()
     # Missing-level and "other" rows are bookkeeping, not traits a persona is known by.
     t = t[~t["feature"].str.endswith((f"= {MISSING}", f"= {OTHER}"))]
+    # "Rarely iOS" says less than the level the persona does use: keep positive levels only.
+    t = t[(t["kind"] != "categorical") | (t["effect_size"] > 0)]
     t = t[t["abs"] >= MIN_EFFECT].sort_values(["abs", "feature"], ascending=[False, True])
     # One trait per input column: "device = iOS" and "device = Desktop" say the same thing.
     t = t.drop_duplicates("column").head(TOP_TRAITS)
@@ -280,7 +284,8 @@ def suggest_name(traits: Sequence[Trait], share: float) -> tuple[str, str]:
         return "Average customers", (f"{share * 100:.0f} % of customers; "
                                      "no trait sets them clearly apart from the average.")
     name = " & ".join(trait_label(t) for t in traits[:2])
-    name = name[0].upper() + name[1:]
+    if name[0].islower() and not name[1:2].isupper():   # keep "iOS", "eBay" as written
+        name = name[0].upper() + name[1:]
     parts = [t.sentence for t in traits[:3]]
     said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return name, f"{share * 100:.0f} % of customers: {said}."
@@ -325,7 +330,7 @@ def _rule_frame(data: pd.DataFrame, prep: FeaturePreprocessor) -> pd.DataFrame:
 
 def surrogate_rules(frame: pd.DataFrame, mask: np.ndarray, seed: int = 42,
                     max_rules: int = 2) -> list[Rule]:
-    """Leaves of a depth-3 tree (persona vs rest) that mostly hold persona members."""
+    """Branches of a depth-3 tree (persona vs rest) whose customers are mostly persona members."""
     if frame.shape[1] == 0 or mask.sum() == 0 or mask.all():
         return []
     rng = np.random.default_rng(seed)
@@ -335,14 +340,10 @@ def surrogate_rules(frame: pd.DataFrame, mask: np.ndarray, seed: int = 42,
     leaf_min = max(5, int(0.1 * y.sum()))
     tree = DecisionTreeClassifier(max_depth=RULE_DEPTH, min_samples_leaf=leaf_min,
                                   class_weight="balanced", random_state=seed).fit(F, y)
-    leaves = tree.apply(F)
-    paths = _leaf_paths(tree, list(frame.columns))
     rules = []
-    for leaf, conds in paths.items():
-        hit = leaves == leaf
-        if hit.sum() == 0:
-            continue
-        fidelity = float(y[hit].mean())
+    for conds, node in _positive_branches(tree, list(frame.columns)):
+        hit = _reaches(tree, F, node)
+        fidelity = float(y[hit].mean()) if hit.any() else 0.0
         coverage = float((hit & y).sum() / y.sum())
         if fidelity >= 0.5 and coverage >= 0.05:
             rules.append(Rule(conditions=tuple(conds), fidelity=fidelity, coverage=coverage,
@@ -351,13 +352,24 @@ def surrogate_rules(frame: pd.DataFrame, mask: np.ndarray, seed: int = 42,
     return rules[:max_rules]
 
 
-def _leaf_paths(tree: DecisionTreeClassifier, names: list[str]) -> dict[int, list[str]]:
+def _positive_branches(tree: DecisionTreeClassifier, names: list[str]) -> list[tuple[list[str], int]]:
+    """Highest nodes whose every leaf predicts the persona: sibling leaves that both say
+    "persona" become one shorter rule instead of two near-duplicates."""
     t = tree.tree_
-    out: dict[int, list[str]] = {}
+    positive_class = list(tree.classes_).index(True)
+
+    def all_positive(node: int) -> bool:
+        if t.children_left[node] == t.children_right[node]:
+            return int(np.argmax(t.value[node][0])) == positive_class
+        return all_positive(t.children_left[node]) and all_positive(t.children_right[node])
+
+    out: list[tuple[list[str], int]] = []
 
     def walk(node: int, bounds: dict) -> None:
+        if all_positive(node):
+            out.append((_conditions(bounds), node))
+            return
         if t.children_left[node] == t.children_right[node]:
-            out[node] = _conditions(bounds)
             return
         f, thr = names[t.feature[node]], float(t.threshold[node])
         lo, hi = bounds.get(f, (-np.inf, np.inf))
@@ -366,6 +378,11 @@ def _leaf_paths(tree: DecisionTreeClassifier, names: list[str]) -> dict[int, lis
 
     walk(0, {})
     return out
+
+
+def _reaches(tree: DecisionTreeClassifier, F: np.ndarray, node: int) -> np.ndarray:
+    """Customers whose decision path passes through ``node``."""
+    return np.asarray(tree.decision_path(F)[:, node].todense()).ravel() > 0
 
 
 def _conditions(bounds: dict) -> list[str]:

@@ -32,6 +32,7 @@ class PersonaState:
     labels: np.ndarray                          # object array of persona ids
     fields: Mapping[str, Mapping[str, Any]]     # pid -> {"name": ..., "goals": [...], ...}
     origin: Mapping[str, str] = field(default_factory=dict)   # pid -> "discovered" / "merge of P1, P2" ...
+    issued: int = 0          # highest persona number ever used: ids are never reused
 
 
 def base_state(labels: np.ndarray, ids: Sequence[str],
@@ -40,16 +41,20 @@ def base_state(labels: np.ndarray, ids: Sequence[str],
     names = np.array(list(ids) + [UNASSIGNED], dtype=object)
     lab = names[np.where(labels >= 0, labels, len(ids))]
     fields = {pid: dict((carried or {}).get(pid, {})) for pid in ids}
-    return PersonaState(labels=lab, fields=fields, origin={pid: "discovered" for pid in ids})
+    return PersonaState(labels=lab, fields=fields, origin={pid: "discovered" for pid in ids},
+                        issued=max(_numbers(ids), default=0))
 
 
 def apply_edits(state: PersonaState, edits: Iterable[Mapping[str, Any]]) -> PersonaState:
     labels = state.labels.copy()
     fields = {k: dict(v) for k, v in state.fields.items()}
     origin = dict(state.origin)
+    issued = state.issued
     for e in edits:
         _apply_one(e, labels, fields, origin)
-    return PersonaState(labels=labels, fields=fields, origin=origin)
+        if e["op"] == "split":
+            issued = max([issued, *_numbers(e["parts"])])
+    return PersonaState(labels=labels, fields=fields, origin=origin, issued=issued)
 
 
 def _apply_one(e: Mapping[str, Any], labels: np.ndarray, fields: dict, origin: dict) -> None:
@@ -180,10 +185,12 @@ def edit_discard(state: PersonaState, pid: str) -> dict[str, Any]:
 
 
 def next_ids(state: PersonaState, n: int) -> list[str]:
-    used = [int(m.group(1)) for p in list(state.fields) + list(np.unique(state.labels))
-            if (m := re.fullmatch(r"P(\d+)", str(p)))]
-    start = max(used, default=0) + 1
+    start = max([state.issued, *_numbers(state.fields)]) + 1
     return [f"P{start + i}" for i in range(n)]
+
+
+def _numbers(ids: Iterable[str]) -> list[int]:
+    return [int(m.group(1)) for p in ids if (m := re.fullmatch(r"P(\d+)", str(p)))]
 
 
 # -- lineage: keep persona identities across re-discovery -----------------------------------
@@ -214,8 +221,7 @@ def match_lineage(old: np.ndarray, new_clusters: np.ndarray, old_ids: Sequence[s
             if jac[r, c] >= min_jaccard:
                 ids[r] = old_ids[c]
                 status[old_ids[c]] = "kept" if jac[r, c] >= 0.9 else "changed"
-    used = [int(m.group(1)) for p in old_ids if (m := re.fullmatch(r"P(\d+)", p))]
-    nxt = max(used, default=0) + 1
+    nxt = max(_numbers(old_ids), default=0) + 1
     for c in range(k):
         if ids[c] is None:
             ids[c] = f"P{nxt}"

@@ -38,7 +38,7 @@ from .features import FeaturePreprocessor
 from .quality import Resamples
 
 SCHEMA_VERSION = 1
-PACKAGES = ("persona-mining", "numpy", "pandas", "scikit-learn", "umap-learn", "hdbscan", "scipy",
+PACKAGES = ("numpy", "pandas", "scikit-learn", "umap-learn", "hdbscan", "scipy",
             "pyarrow")
 
 
@@ -136,7 +136,9 @@ class Workspace:
 
 # -- provenance ---------------------------------------------------------------------------
 def package_versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
+    from . import __version__
+
+    out = {"python": platform.python_version(), "persona-mining": __version__}
     for pkg in PACKAGES:
         try:
             out[pkg] = metadata.version(pkg)

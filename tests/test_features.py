@@ -1,0 +1,93 @@
+"""Preprocessing: skew-aware transforms, imputation, one-hot, JSON round trip."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from persona_mining.features import MISSING, OTHER, FeaturePreprocessor
+
+
+@pytest.fixture
+def frame():
+    rng = np.random.default_rng(0)
+    n = 2000
+    spend = rng.lognormal(3, 1.5, n)          # heavy right tail
+    spend[:20] = np.nan
+    return pd.DataFrame({
+        "spend": spend,
+        "balance": rng.normal(0, 1, n) ** 3 * 100,   # skewed both ways, negative values
+        "score": rng.normal(50, 10, n),              # symmetric
+        "member": rng.integers(0, 2, n).astype(float),
+        "device": rng.choice(["iOS", "Android", "Desktop", "Fax"], n, p=[.5, .3, .195, .005]).astype(object),
+        "signup": pd.to_datetime("2024-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D"),
+    })
+
+
+def _prep():
+    return FeaturePreprocessor(numeric=("spend", "balance", "score"), categorical=("device",),
+                               boolean=("member",), datetime=("signup",), rare_level_share=0.01)
+
+
+def test_transform_is_chosen_from_skew(frame):
+    prep = _prep().fit(frame)
+    chosen = {s.column: s.transform for s in prep.steps_ if hasattr(s, "transform")}
+    assert chosen["spend"] == "log1p"
+    assert chosen["balance"] == "yeo-johnson"
+    assert chosen["score"] == "none"
+    table = prep.describe()
+    assert "log(1+x)" in table.set_index("column").loc["spend", "transform"]
+
+
+def test_heavy_tail_does_not_dominate(frame):
+    X = _prep().fit_transform(frame)
+    assert np.isfinite(X).all()
+    names = _prep().fit(frame).feature_names_
+    spend = X[:, names.index("spend")]
+    assert abs(spend.mean()) < 0.05 and 0.9 < spend.std() < 1.1
+    assert np.abs(X[:, names.index("balance")]).max() <= 5.0
+
+
+def test_missing_values_imputed_and_flagged(frame):
+    prep = _prep().fit(frame)
+    X = prep.transform(frame)
+    flag = X[:, prep.feature_names_.index("spend missing")]
+    assert flag[:20].tolist() == [1.0] * 20 and flag[20:].sum() == 0
+
+
+def test_rare_levels_grouped_and_unknown_levels_go_to_other(frame):
+    prep = _prep().fit(frame)
+    names = prep.feature_names_
+    assert "device = Fax" not in names and f"device = {OTHER}" in names
+    new = frame.head(3).copy()
+    new["device"] = ["Smart TV", None, "iOS"]
+    X = prep.transform(new)
+    assert X[0, names.index(f"device = {OTHER}")] == 1.0
+    assert X[2, names.index("device = iOS")] == 1.0
+    assert f"device = {MISSING}" not in names     # no missing device at fit time
+    assert X[1, [i for i, n in enumerate(names) if n.startswith("device")]].sum() == 0
+
+
+def test_weights_scale_and_zero_weight_drops(frame):
+    base = _prep().fit(frame)
+    w = FeaturePreprocessor(numeric=("spend", "balance", "score"), categorical=("device",),
+                            boolean=("member",), datetime=("signup",),
+                            weights={"score": 2.0, "balance": 0.0}).fit(frame)
+    assert "balance" not in w.feature_names_
+    np.testing.assert_allclose(w.transform(frame)[:, w.feature_names_.index("score")],
+                               2 * base.transform(frame)[:, base.feature_names_.index("score")],
+                               rtol=1e-6)
+
+
+def test_json_round_trip_gives_identical_matrix(frame):
+    prep = _prep().fit(frame)
+    again = FeaturePreprocessor.from_dict(json.loads(json.dumps(prep.to_dict())))
+    np.testing.assert_array_equal(prep.transform(frame), again.transform(frame))
+    assert again.feature_names_ == prep.feature_names_
+
+
+def test_datetime_becomes_days_since_latest(frame):
+    prep = _prep().fit(frame)
+    step = [s for s in prep.steps_ if s.column == "signup"][0]
+    assert step.kind == "datetime" and step.reference.startswith("2025-")
