@@ -1,0 +1,98 @@
+"""The command-line contract: outputs, columns, exit code 2 with one clean line on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "persona_mining", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_discover_writes_the_contract_files(small_csv, tmp_path):
+    out = tmp_path / "res"
+    r = run("discover", small_csv, "--out", out, "--method", "kmeans", "--k", "4",
+            "--embedding", "pca", "--seed", "3", "--bootstrap", "2")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads((out / "personas.json").read_text("utf-8"))
+    assert len(doc["personas"]) == 4
+    for card in doc["personas"]:
+        for key in ("id", "name", "description", "size", "share", "traits", "rules", "stability"):
+            assert key in card
+    a = pd.read_csv(out / "assignments.csv", dtype=str)
+    src = pd.read_csv(small_csv, dtype=str)
+    assert list(a.columns) == ["customer_id", "persona_id", "persona_name", "confidence"]
+    assert a["customer_id"].tolist() == src["customer_id"].tolist()      # input order
+    assert set(a["persona_id"]) <= {c["id"] for c in doc["personas"]} | {"unassigned"}
+    assert (out / "workspace" / "manifest.json").exists()
+    text = (out / "personas.json").read_text("utf-8")
+    assert "@example." not in text and src["customer_id"].iloc[0] not in text
+
+
+def test_row_numbers_when_there_is_no_id(tmp_path, small_csv):
+    df = pd.read_csv(small_csv).drop(columns=["customer_id", "email"])
+    path = tmp_path / "noid.csv"
+    df.to_csv(path, index=False)
+    r = run("discover", path, "--out", tmp_path / "o", "--embedding", "pca", "--method", "kmeans",
+            "--k", "3", "--bootstrap", "0", "--quiet")
+    assert r.returncode == 0, r.stderr
+    a = pd.read_csv(tmp_path / "o" / "assignments.csv")
+    assert a["customer_id"].tolist() == list(range(1, len(df) + 1))
+
+
+def _bad_inputs(tmp: Path) -> dict[str, tuple[Path, list[str]]]:
+    cases = {}
+    (tmp / "empty.csv").write_bytes(b"")
+    cases["empty file"] = (tmp / "empty.csv", [])
+    (tmp / "only_id.csv").write_text("customer_id\n" + "\n".join(f"C{i}" for i in range(50)))
+    cases["only an id column"] = (tmp / "only_id.csv", [])
+    (tmp / "one_row.csv").write_text("customer_id,orders,spend\nC1,3,20.5\n")
+    cases["one row"] = (tmp / "one_row.csv", [])
+    (tmp / "all_missing.csv").write_text("customer_id,orders\n" + "\n".join(f"C{i}," for i in range(50)))
+    cases["all-missing feature column"] = (tmp / "all_missing.csv", [])
+    (tmp / "binary.csv").write_bytes(bytes(range(256)) * 40)
+    cases["binary file"] = (tmp / "binary.csv", [])
+    (tmp / "dup.csv").write_text("customer_id,orders,spend\n" +
+                                 "\n".join(f"C{i % 40},{i},{i * 2}" for i in range(60)))
+    cases["duplicate ids"] = (tmp / "dup.csv", [])
+    wide = pd.DataFrame([[i] * 5000 for i in range(20)], columns=[f"c{i}" for i in range(5000)])
+    wide.to_csv(tmp / "wide.csv", index=False)
+    cases["5,000 columns"] = (tmp / "wide.csv", [])
+    cases["missing file"] = (tmp / "nope.csv", [])
+    good = tmp / "good.csv"
+    pd.DataFrame({"customer_id": [f"C{i}" for i in range(50)], "orders": range(50),
+                  "spend": [i * 1.5 for i in range(50)]}).to_csv(good, index=False)
+    cases["unknown id column"] = (good, ["--id-col", "kunde"])
+    cases["unknown exclude column"] = (good, ["--exclude", "nothere"])
+    cases["bad role"] = (good, ["--role", "orders=money"])
+    cases["min-size out of range"] = (good, ["--min-size", "3"])
+    cases["weight on unknown column"] = (good, ["--weight", "nothere=2"])
+    return cases
+
+
+def test_bad_input_exits_2_with_one_clean_line(tmp_path):
+    failures = []
+    for what, (path, extra) in _bad_inputs(tmp_path).items():
+        r = run("discover", path, "--out", tmp_path / "out", "--embedding", "pca", "--quiet", *extra)
+        lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+        ok = r.returncode == 2 and len(lines) == 1 and "Traceback" not in r.stderr
+        if not ok:
+            failures.append(f"{what}: rc={r.returncode} stderr={r.stderr[-400:]!r}")
+    assert not failures, "\n".join(failures)
+
+
+def test_error_line_names_the_problem(tmp_path):
+    (tmp_path / "dup.csv").write_text("customer_id,orders,spend\n" +
+                                      "\n".join(f"C{i % 40},{i},{i * 2}" for i in range(60)))
+    r = run("discover", tmp_path / "dup.csv", "--out", tmp_path / "o", "--quiet")
+    assert r.returncode == 2
+    assert "dup.csv" in r.stderr and "C0" in r.stderr and "customer_id" in r.stderr
