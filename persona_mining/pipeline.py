@@ -111,7 +111,12 @@ class _Timer:
 def _stored_columns(data: pd.DataFrame, roles: Any) -> pd.DataFrame:
     """Drop PII and free text before anything is kept: they are never needed again."""
     drop = [c for c in data.columns if roles.role(c) in (PII, TEXT)]
-    return data.drop(columns=drop).reset_index(drop=True)
+    kept = data.drop(columns=drop).reset_index(drop=True)
+    for col in kept.columns:   # one text dtype (pandas 3 has two), missing always NaN:
+        s = kept[col]          # a saved and reloaded workspace is then identical
+        if pd.api.types.is_string_dtype(s) or s.dtype == object:
+            kept[col] = s.astype(object).where(s.notna(), np.nan)
+    return kept
 
 
 def _check_weights(config: DiscoverConfig, roles: Any, source: str) -> None:

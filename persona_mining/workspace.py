@@ -206,7 +206,7 @@ def load(directory: str | os.PathLike) -> Workspace:
                              "was changed outside persona-mining; re-run discovery")
     with np.load(directory / "arrays.npz", allow_pickle=False) as a:
         arr = {k: a[k] for k in a.files}
-    data = pd.read_parquet(directory / "data.parquet")
+    data = _restore_dtypes(pd.read_parquet(directory / "data.parquet"))
     suggestions = pd.read_csv(directory / "suggestions.csv")
     resamples = Resamples(arr["resample_index"], arr["resample_labels"]) \
         if arr["resample_index"].size else None
@@ -219,6 +219,15 @@ def load(directory: str | os.PathLike) -> Workspace:
         suggestions=suggestions, carried=m.get("carried", {}), lineage=m.get("lineage", {}),
         edits=tuple(m.get("edits", ())), redo_stack=tuple(m.get("redo", ())),
         provenance=m["provenance"])
+
+
+def _restore_dtypes(data: pd.DataFrame) -> pd.DataFrame:
+    """Parquet gives text back as pandas' string dtype; the pipeline keeps categories as
+    plain objects (see ingest.coerce_types), so restore that for an exact round trip."""
+    for col in data.columns:
+        if pd.api.types.is_string_dtype(data[col]) and data[col].dtype != object:
+            data[col] = data[col].astype(object).where(data[col].notna(), np.nan)
+    return data
 
 
 def _arrays(ws: Workspace) -> dict[str, np.ndarray]:
