@@ -25,7 +25,7 @@ UNASSIGNED = "unassigned"
 TOP_TRAITS = 6
 MIN_EFFECT = 0.2          # |effect| below this is not "distinguishing"
 N_PROTOTYPES = 5
-RULE_SAMPLE = 50_000
+RULE_SAMPLE = 20_000
 RULE_DEPTH = 3
 
 
@@ -215,12 +215,16 @@ def _top_traits(table: pd.DataFrame, pid: str) -> list[Trait]:
 
 # -- words -------------------------------------------------------------------------------
 _TOKENS = {"12m": "(12 months)", "avg": "average", "num": "number of", "qty": "quantity",
-           "pct": "%", "nr": "number of", "cnt": "count"}
+           "pct": "%", "nr": "number of", "cnt": "count", "mnt": "spend on", "amt": "amount of",
+           "prods": "products", "freq": "frequency", "trx": "transactions"}
 
 
 def humanize(column: str) -> str:
     """'orders_12m' -> 'orders (12 months)'; 'NumWebPurchases' -> 'num web purchases'."""
-    s = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(column))
+    s = str(column)
+    if s.upper() == s:          # SHOUTED_COLUMN_NAMES read better in lower case
+        s = s.lower()
+    s = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", s)
     parts = [p for p in re.split(r"[_\s]+", s) if p]
     return " ".join(_TOKENS.get(p.lower(), p.lower() if not p.isupper() else p) for p in parts)
 
@@ -247,17 +251,21 @@ def fmt(value: float, column: str = "") -> str:
 
 def _numeric_sentence(col: str, kind: str, pv: float, pop: float, ratio: float | None,
                       effect: float) -> str:
+    """'<feature>: <how it differs> (<persona> vs <average>)': the feature first, for scanning."""
     h = humanize(col)
     if kind == "boolean":
         return f"{h}: {pv * 100:.0f} % (vs {pop * 100:.0f} % overall)"
     if kind == "datetime":
         return f"{h}: {fmt(pv)} days ago on average (vs {fmt(pop)} days overall)"
     both = f"({fmt(pv, col)} vs {fmt(pop, col)} on average)"
-    if ratio is not None and ratio >= 1.5 and pop > 0:
-        return f"{ratio:.1f}× the average {h} {both}"
-    if ratio is not None and 0 <= ratio <= 0.67 and pop > 0:
-        return f"{h} far below average, {(1 - ratio) * 100:.0f} % lower {both}"
-    return f"{'higher' if effect > 0 else 'lower'} {h} than average {both}"
+    if ratio is not None and ratio >= 1.5:
+        return f"{h}: {ratio:.1f}× the average {both}"
+    if ratio is not None and 0 <= ratio < 0.05:
+        return f"{h}: almost none {both}"
+    if ratio is not None and 0 <= ratio <= 0.67:
+        return f"{h}: {(1 - ratio) * 100:.0f} % below average {both}"
+    strength = "much " if abs(effect) >= 0.8 else ""
+    return f"{h}: {strength}{'higher' if effect > 0 else 'lower'} than average {both}"
 
 
 def _level_sentence(col: str, level: str, pv: float, pop: float, ratio: float | None) -> str:
@@ -283,7 +291,10 @@ def suggest_name(traits: Sequence[Trait], share: float) -> tuple[str, str]:
     if not traits:
         return "Average customers", (f"{share * 100:.0f} % of customers; "
                                      "no trait sets them clearly apart from the average.")
-    name = " & ".join(trait_label(t) for t in traits[:2])
+    labels = [trait_label(t) for t in traits[:2]]
+    labels[1:] = [lb[0].lower() + lb[1:] if lb[:2] in ("Hi", "Lo", "No", "Re", "Lo") else lb
+                  for lb in labels[1:]]
+    name = " & ".join(labels)
     if name[0].islower() and not name[1:2].isupper():   # keep "iOS", "eBay" as written
         name = name[0].upper() + name[1:]
     parts = [t.sentence for t in traits[:3]]
