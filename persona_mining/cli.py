@@ -52,13 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("input", help="customer table: CSV/TSV/TXT, Parquet, Excel .xlsx or JSON Lines")
     d.add_argument("--out", required=True, help="output directory")
     d.add_argument("--id-col", help="customer id column (default: detected, else row numbers)")
-    d.add_argument("--exclude", nargs="+", default=[], metavar="C", help="columns to leave out")
-    d.add_argument("--label", nargs="+", default=[], metavar="C",
+    d.add_argument("--exclude", nargs="+", action="extend", default=[], metavar="C", help="columns to leave out")
+    d.add_argument("--label", nargs="+", action="extend", default=[], metavar="C",
                    help="columns kept out of the features but reported per persona")
-    d.add_argument("--role", nargs="+", default=[], metavar="COL=ROLE",
+    d.add_argument("--role", nargs="+", action="extend", default=[], metavar="COL=ROLE",
                    help="override a column role (id, numeric, categorical, boolean, datetime, "
                         "text, label, pii, ignore)")
-    d.add_argument("--weight", nargs="+", default=[], metavar="COL=W",
+    d.add_argument("--weight", nargs="+", action="extend", default=[], metavar="COL=W",
                    help="feature weight (1 neutral, 0 off, 2 double)")
     d.add_argument("--method", choices=METHODS, default="hdbscan")
     d.add_argument("--k", type=int, help="number of personas (kmeans, gmm, ward)")
