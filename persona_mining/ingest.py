@@ -52,6 +52,7 @@ from .roles import (ALL_ROLES, BOOLEAN, CATEGORICAL, CONSTANT, DATETIME, FEATURE
                     IGNORE, LABEL, NUMERIC, PII, TEXT)
 
 MAX_COLUMNS = 1000          # more columns than this is not a customer table we can use
+MAX_BYTES = 2 * 1024**3     # larger files are read more safely as Parquet or aggregated first
 SAMPLE_SIZE = 20_000        # values per column that role inference looks at
 EXTENSIONS = ("csv", "tsv", "txt", "dat", "parquet", "xlsx", "jsonl", "ndjson")
 
@@ -64,9 +65,8 @@ _WHITESPACE = "whitespace"
 _CHECK_BYTES = 4 << 20      # field counts of every line in the first 4 MB are checked
 _SNIFF_RECORDS = 100        # records used to choose the delimiter
 _VALUE_RECORDS = 5_000      # records used to sniff the decimal sign and leading zeros
-_DUPLICATE_SUFFIX = "_{}"
 
-_SKEW_THRESHOLD = 1.0       # same threshold as features.SKEW_THRESHOLD
+from .features import SKEW_THRESHOLD as _SKEW_THRESHOLD  # one threshold: the report says what features will do
 _MANY_LEVELS = 30           # as features.MAX_LEVELS: more levels are grouped as "(other)"
 _MISSING_WARN = 0.2
 
@@ -189,6 +189,9 @@ def _load_bytes(source: Any, name: str | None) -> tuple[bytes, str]:
     path = Path(os.fspath(source))
     fname = _base_name(name) or path.name or str(path)
     try:
+        if path.is_file() and path.stat().st_size > MAX_BYTES:
+            raise _fail(fname, f"is larger than {MAX_BYTES // 1024**3} GB",
+                        "convert it to Parquet, or aggregate it per customer first")
         return path.read_bytes(), fname
     except FileNotFoundError:
         raise _fail(fname, "file not found", "check the path and the file name") from None
@@ -545,7 +548,7 @@ def _read_xlsx(raw: bytes, st: _ReadState) -> pd.DataFrame:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             is_workbook = "xl/workbook.xml" in zf.namelist()
-    except zipfile.BadZipFile:
+    except Exception:  # noqa: BLE001 - BadZipFile, NotImplementedError, OSError, ...
         raise _fail(st.fname, "is not a readable Excel .xlsx file (broken zip container)",
                     "open it in Excel and save it again, or export it as CSV") from None
     if not is_workbook:
@@ -735,7 +738,9 @@ def _normalise_column(s: pd.Series) -> tuple[pd.Series, bool]:
         return _normalise_text(s)
     if pd.api.types.is_extension_array_dtype(dtype) and not isinstance(dtype, pd.DatetimeTZDtype):
         if pd.api.types.is_bool_dtype(dtype):
-            return (s.astype(bool) if s.notna().all() else s.astype(object).where(s.notna(), np.nan)), False
+            if s.notna().all():
+                return s.astype(bool), False
+            return s.astype(object).where(s.notna(), np.nan), False
         if pd.api.types.is_integer_dtype(dtype) and s.notna().all():
             return s.astype("int64"), False
         if pd.api.types.is_numeric_dtype(dtype):
@@ -959,7 +964,10 @@ class ColumnRoles:
         """Role of ``column``; InputError for a column that is not in the table."""
         item = self._by_column.get(column)
         if item is None:
-            raise _unknown_column("data", column, "column", [i.column for i in self.items])
+            known = [i.column for i in self.items]
+            raise InputError(f"column '{column}' has no role: it is not in the table — known "
+                             f"columns: {', '.join(known[:10])}{' …' if len(known) > 10 else ''}",
+                             column=str(column))
         return item.role
 
     def columns(self, *roles: str) -> list[str]:
@@ -1171,7 +1179,8 @@ def _id_code_role(s: pd.Series) -> tuple[str, str]:
     are codes, so they are categories when there are few, else not used."""
     values = s.dropna()
     n_distinct = int(_sample(values).nunique())
-    if n_distinct <= _MAX_CATEGORIES or n_distinct <= _CATEGORY_SHARE * min(len(values), SAMPLE_SIZE):
+    n_sampled = min(len(values), SAMPLE_SIZE)
+    if n_distinct <= _MAX_CATEGORIES or n_distinct <= _CATEGORY_SHARE * n_sampled:
         return CATEGORICAL, f"codes named like an id ({_count(n_distinct, 'distinct value')})"
     return IGNORE, "codes named like an id, with too many values to use"
 
@@ -1180,11 +1189,11 @@ _PII_NAMES = (
     (r"(?:(?:first|last|full|given|family|middle|maiden|sur|customer|client|contact|user|"
      r"kunden|person|display)_?)?name|vor_?name|nach_?name|familienname|name_(?:first|last|full)",
      "a person's name"),
-    (r".*(?:^|_)(?:address|adresse|anschrift|street|strasse|straße|house_number|hausnummer)(?:_.*|$)",
-     "an address"),
+    (r".*(?:^|_)(?:address|adresse|anschrift|street|strasse|straße|house_number|hausnummer)"
+     r"(?:_.*|$)", "an address"),
     (r".*(?:^|_)e_?mail(?:_.*|$)|mail|mail_address", "an e-mail address"),
-    (r".*(?:^|_)(?:phone|telephone|telefon|tel|mobile|mobil|handy|fax|cell)(?:_(?:number|nummer|nr|no))?",
-     "a phone number"),
+    (r".*(?:^|_)(?:phone|telephone|telefon|tel|mobile|mobil|handy|fax|cell)"
+     r"(?:_(?:number|nummer|nr|no))?", "a phone number"),
     (r".*(?:^|_)(?:iban|bic|account_number|kontonummer)(?:_.*|$)", "a bank account"),
     (r"birthday|birth_?date|date_of_birth|dob|geburtstag|geburtsdatum|birth_day",
      "a birth date"),
@@ -1294,7 +1303,7 @@ def _infer_column(s: pd.Series, norm: str) -> tuple[str, str]:
         return CONSTANT, f"only one value: {_show(values.iloc[0])}{missing}"
     if _LABEL_NAME.fullmatch(norm) and not (kind == "numeric" and n_distinct > _MAX_CATEGORIES):
         return LABEL, f"name suggests a known segment or label ({n_distinct} values)"
-    boolean = _boolean_reason(kind, values, sample, texts, n_distinct)
+    boolean = _boolean_reason(kind, values, texts, n_distinct)
     if boolean:
         return BOOLEAN, boolean
     if kind == "datetime":
@@ -1321,8 +1330,10 @@ def _is_constant(values: pd.Series) -> bool:
         return values.astype("str").nunique() <= 1
 
 
-def _boolean_reason(kind: str, values: pd.Series, sample: pd.Series, texts: pd.Series | None,
+def _boolean_reason(kind: str, values: pd.Series, texts: pd.Series | None,
                     n_distinct: int) -> str | None:
+    """Reason if the column is a yes/no flag: a bool dtype, two numbers, or a known pair
+    of words (yes/no, ja/nein, true/false, y/n, t/f, 0/1) in the whole column."""
     if n_distinct != 2:
         return None
     if kind == "bool":
@@ -1405,10 +1416,11 @@ def _best_date_format(texts: pd.Series, norm: str,
     return best
 
 
-def _datetime_reason(norm: str, kind: str, sample: pd.Series, texts: pd.Series | None) -> str | None:
+def _datetime_reason(norm: str, kind: str, sample: pd.Series,
+                     texts: pd.Series | None) -> str | None:
+    """Reason if the values are dates; whole numbers only as YYYYMMDD under a date name."""
     if kind == "numeric":
-        if not (_date_name(norm) and pd.api.types.is_integer_dtype(sample.dtype)
-                or _date_name(norm) and _id_like_values(sample)):
+        if not (_date_name(norm) and _id_like_values(sample)):
             return None
         texts = sample.astype("int64").astype("str")
     elif texts is None:
@@ -1459,6 +1471,7 @@ def coerce_types(df: pd.DataFrame, roles: ColumnRoles) -> pd.DataFrame:
 
 
 def _to_float(s: pd.Series) -> pd.Series:
+    """float64; text is parsed with the column's own number convention (NaN if not a number)."""
     kind = _kind(s)
     if kind in ("numeric", "bool"):
         return s.astype("float64")
@@ -1496,16 +1509,18 @@ def _to_flag(s: pd.Series) -> pd.Series:
 
 
 def _to_datetime(s: pd.Series, norm: str) -> pd.Series:
+    """datetime64[ns], tz-naive UTC; text in the column's best format; out of range -> NaT."""
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         out = s.dt.tz_convert("UTC").dt.tz_localize(None) if s.dt.tz is not None else s
     else:
-        if _kind(s) == "numeric":
-            whole = s.dropna()
-            s = s.astype("float64").round().astype("Int64").astype("str").where(s.notna()) \
-                if len(whole) else s.astype("str")
+        if _kind(s) == "numeric":       # YYYYMMDD numbers
+            x = s.astype("float64")
+            x = x.where(np.isfinite(x) & (x.abs() < 1e15))
+            s = x.round().astype("Int64").astype("str").where(x.notna())
         texts = s.astype("str").str.strip().where(s.notna())
         values = texts.dropna()
-        found = _best_date_format(_sample(values), norm, require_name=False) if len(values) else None
+        found = (_best_date_format(_sample(values), norm, require_name=False)
+                 if len(values) else None)
         # a column the user declared as dates in no known format: let pandas guess per value
         fmt = found[0] if found and found[2] >= 0.5 else "mixed"
         out = _parse_dates(texts, fmt)
@@ -1520,7 +1535,7 @@ def _to_object_text(s: pd.Series) -> pd.Series:
     if _kind(s) == "numeric" and pd.api.types.is_float_dtype(s.dtype):
         values = s.to_numpy()
         finite = values[~missing]
-        if len(finite) and np.all(np.mod(finite, 1) == 0):
+        if len(finite) and np.all(np.mod(finite, 1) == 0) and np.all(np.abs(finite) < 2**53):
             s = s.astype("Int64")
     text = s.astype("str").str.strip()
     arr = text.to_numpy(dtype=object, na_value=np.nan)
