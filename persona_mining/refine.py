@@ -230,3 +230,21 @@ def match_lineage(old: np.ndarray, new_clusters: np.ndarray, old_ids: Sequence[s
     for pid in old_ids:
         status.setdefault(pid, "gone")
     return [str(i) for i in ids], status
+
+
+def propose_split(ws: Any, pid: str, k: int = 2, seed: int = 42) -> list[np.ndarray]:
+    """Re-cluster only the members of ``pid`` (k-means on their embedding) into ``k``
+    parts, largest first, for the user to preview before accepting the split."""
+    from sklearn.cluster import KMeans
+
+    state = ws.state()
+    _need(state.fields, pid)
+    members = np.flatnonzero(state.labels == pid)
+    if not 2 <= k <= 6:
+        raise InputError("split into 2 to 6 parts")
+    if len(members) < 2 * k:
+        raise InputError(f"persona {pid} has only {len(members)} customers — too few to split "
+                         f"into {k} parts")
+    part = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(ws.Z[members])
+    parts = [members[part == c] for c in range(k)]
+    return sorted(parts, key=lambda p: (-len(p), int(p[0])))

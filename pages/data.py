@@ -1,0 +1,106 @@
+"""Data: upload a customer file (or use the sample), check column roles and data quality."""
+
+import pandas as pd
+import streamlit as st
+
+from pages._shared import PROJECT, SAMPLE_PROJECT, SELECTION, WS, user_errors, workspace
+from persona_mining import projects
+from persona_mining.ingest import ColumnRoles, infer_roles, quality_report, read_table
+from persona_mining.roles import ALL_ROLES, DESCRIPTIONS
+
+ws = workspace()
+st.title("Data")
+limit = st.get_option("server.maxUploadSize")
+dataset = st.session_state.get("dataset")
+
+uploaded = st.file_uploader(
+    f"Upload customer behaviour data — one row per customer (CSV, TSV, TXT, Parquet, Excel .xlsx, "
+    f"JSON Lines; up to {limit} MB)", type=["csv", "tsv", "txt", "parquet", "xlsx", "jsonl", "json"],
+    key="upload")
+if uploaded is not None and (dataset is None or dataset.get("upload_id") != uploaded.file_id):
+    with user_errors():
+        frame, report = read_table(uploaded.getvalue(), name=uploaded.name)
+        roles = infer_roles(frame, source=report.source)
+        st.session_state["dataset"] = {
+            "frame": frame, "report": report, "upload_id": uploaded.file_id, "new": True,
+            "roles": {it.column: it.role for it in roles.items},
+            "project": projects.safe_name(report.source.rsplit(".", 1)[0]),
+        }
+        dataset = st.session_state["dataset"]
+
+if st.button("Use the sample customers instead", key="use_sample"):
+    from persona_mining.sample import sample_workspace
+
+    st.session_state.pop("dataset", None)
+    st.session_state.pop(SELECTION, None)
+    st.session_state[WS] = sample_workspace()
+    st.session_state[PROJECT] = SAMPLE_PROJECT
+    projects.save_project(st.session_state[WS], SAMPLE_PROJECT)
+    st.rerun()
+
+if dataset:
+    frame, report = dataset["frame"], dataset["report"]
+    st.success(f"Read “{report.source}”: {report.n_rows:,} rows × {report.n_columns} columns. "
+               "Check the column roles, then run discovery on the Discover page.")
+else:
+    frame, report = ws.data, None
+    st.info(f"Current data: “{ws.source.get('source')}” — {ws.source.get('n_rows', ws.n):,} rows "
+            f"× {ws.source.get('n_columns')} columns (personal-data columns are not kept).")
+
+if report is not None:
+    facts = [f"format {report.format}"]
+    if report.encoding:
+        facts.append(f"encoding {report.encoding}")
+    if report.delimiter:
+        facts.append(f"delimiter {report.delimiter!r}")
+    if report.decimal:
+        facts.append(f"decimal {report.decimal!r}")
+    st.caption(" · ".join(facts))
+    for reason, count in report.dropped_rows:
+        st.caption(f"Dropped {count:,} rows: {reason}")
+    for col, reason in report.dropped_columns:
+        st.caption(f"Dropped column {col}: {reason}")
+    for note in report.notes:
+        st.caption(note)
+
+st.subheader("Preview")
+st.dataframe(frame.head(50), width="stretch")
+
+st.subheader("Column roles")
+st.caption("What each column is used for. " + " · ".join(f"**{r}**: {d}" for r, d in DESCRIPTIONS.items()))
+if dataset:
+    roles = infer_roles(frame, source=report.source).with_overrides(dataset["roles"], report.source)
+else:
+    roles = ColumnRoles.from_dict(ws.roles)
+table = roles.to_frame()[["column", "role", "reason"]]
+if dataset:
+    edited = st.data_editor(
+        table, hide_index=True, width="stretch", key="roles_editor",
+        disabled=["column", "reason"],
+        column_config={"role": st.column_config.SelectboxColumn("role", options=list(ALL_ROLES),
+                                                                required=True)})
+    new_roles = dict(zip(edited["column"], edited["role"]))
+    if new_roles != dataset["roles"]:
+        with user_errors():
+            infer_roles(frame, source=report.source).with_overrides(new_roles, report.source)
+            dataset["roles"] = new_roles
+            roles = ColumnRoles.from_dict({"items": [
+                {"column": c, "role": r, "reason": "set by you", "inferred": False}
+                for c, r in new_roles.items()]})
+else:
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption("Upload a file to change roles; roles of the current data are those used in discovery.")
+
+st.subheader("Data quality")
+if dataset:
+    q = quality_report(frame, roles)
+    for w in q.warnings:
+        st.warning(w)
+    st.dataframe(q.to_frame(), hide_index=True, width="stretch")
+else:
+    qf = pd.DataFrame(ws.quality["columns"])
+    for w in ws.quality.get("warnings", []):
+        st.warning(w)
+    if not qf.empty:
+        qf["warnings"] = qf["warnings"].map(lambda w: "; ".join(w))
+        st.dataframe(qf, hide_index=True, width="stretch")
