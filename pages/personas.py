@@ -18,7 +18,7 @@ st.caption(f"{len(personas)} personas found in {ws.n:,} customers of "
 show_ids = st.toggle("Show customer ids of example customers", value=False, key="show_ids",
                      help="Off by default: ids identify people.")
 
-BADGE = {"stable": ("green", "found again in every re-check"),
+BADGE = {"stable": ("green", "found again reliably when re-checked"),
          "shaky": ("orange", "found in most re-checks — treat with care"),
          "unstable": ("red", "often not found again — consider merging it"),
          "not measured": ("gray", "not measured")}

@@ -129,10 +129,10 @@ def trait_bars(persona: Any) -> alt.Chart | None:
     return alt.Chart(df).mark_bar().encode(
         x=alt.X("effect:Q", title="difference from the average customer (standardised)",
                 scale=alt.Scale(domain=[-3, 3], clamp=True)),
-        y=alt.Y("trait:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("trait:N", sort=None, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
         color=alt.condition("datum.effect > 0", alt.value("#3b5ba5"), alt.value("#e8743b")),
         tooltip=["sentence:N"],
-    ).properties(height=26 * len(df) + 30)
+    ).properties(height=30 * len(df) + 20)
 
 
 def suggest_chart(suggestions: pd.DataFrame) -> alt.Chart | None:

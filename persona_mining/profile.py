@@ -226,6 +226,8 @@ def humanize(column: str) -> str:
         s = s.lower()
     s = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", s)
     parts = [p for p in re.split(r"[_\s]+", s) if p]
+    if len(parts) == 2 and parts[0].lower() in ("share", "anteil", "pct"):
+        parts = [parts[1], parts[0]]          # share_app -> "app share"
     return " ".join(_TOKENS.get(p.lower(), p.lower() if not p.isupper() else p) for p in parts)
 
 
@@ -297,9 +299,10 @@ def suggest_name(traits: Sequence[Trait], share: float) -> tuple[str, str]:
     name = " & ".join(labels)
     if name[0].islower() and not name[1:2].isupper():   # keep "iOS", "eBay" as written
         name = name[0].upper() + name[1:]
-    parts = [t.sentence for t in traits[:3]]
+    parts = [trait_label(t).lower() if not trait_label(t)[1:2].isupper() else trait_label(t)
+             for t in traits[:4]]
     said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return name, f"{share * 100:.0f} % of customers: {said}."
+    return name, f"{share * 100:.0f} % of customers. Compared with the average customer: {said}."
 
 
 def _mix(values: pd.Series, mask: np.ndarray) -> tuple[tuple[str, float], ...]:
