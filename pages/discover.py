@@ -54,6 +54,7 @@ if st.button("Discover personas", type="primary", key="run"):
     frame, report = (dataset["frame"], dataset["report"]) if dataset else \
         (ws.data, IngestReport.from_dict(ws.source))
     roles = dataset.get("roles", {}) if dataset else {i["column"]: i["role"] for i in ws.roles["items"]}
+    roles = {c: r for c, r in roles.items() if c in frame.columns}   # PII columns are not kept
     with user_errors():
         config = DiscoverConfig(method=method, k=k, min_size=min_size, max_unassigned=max_un,
                                 seed=int(seed), embedding=embedding, bootstrap=bootstrap,
