@@ -1,0 +1,106 @@
+"""Real browser, real server: upload, discover, rename, merge, undo, reload, restart.
+
+Screenshots of every page land in tests/_artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+TIMEOUT = 120_000
+
+
+def wait_idle(page) -> None:
+    """Until Streamlit has finished the current run (its status widget goes away)."""
+    page.wait_for_timeout(400)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT)
+    page.wait_for_timeout(300)
+
+
+def goto(page, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+    page.get_by_role("heading", level=1).first.wait_for(timeout=TIMEOUT)
+    wait_idle(page)
+
+
+def persona_names(page) -> list[str]:
+    return [h.inner_text().strip() for h in page.locator("h3").all()]
+
+
+def test_workbench_end_to_end(server, browser, shots, small_csv):
+    page = browser.new_page(viewport={"width": 1400, "height": 2200})
+    page.set_default_timeout(TIMEOUT)
+    page.goto(server.url)
+    page.get_by_role("heading", name="Personas").wait_for()
+    wait_idle(page)
+    assert len(persona_names(page)) >= 5                  # the sample is there at once
+    page.screenshot(path=str(shots / "01-personas-sample.png"))
+
+    # Upload a CSV and discover personas in it.
+    goto(page, "Data")
+    page.locator("input[type=file]").set_input_files(str(small_csv))
+    page.get_by_text(re.compile(r"Read “small\.csv”")).wait_for()
+    wait_idle(page)
+    page.screenshot(path=str(shots / "02-data.png"))
+    goto(page, "Discover")
+    page.get_by_role("button", name="Discover personas").click()
+    page.get_by_text("Result").wait_for()
+    wait_idle(page)
+    page.screenshot(path=str(shots / "03-discover.png"))
+
+    # Rename the first persona.
+    goto(page, "Personas")
+    before = persona_names(page)
+    assert len(before) >= 3
+    page.get_by_text("Edit name, description").first.click()
+    name_box = page.get_by_label("Name").first
+    name_box.fill("Nachteulen „E2E“")
+    page.get_by_role("button", name="Save changes").first.click()
+    page.get_by_role("heading", name="Nachteulen „E2E“").wait_for()
+    wait_idle(page)
+    page.screenshot(path=str(shots / "04-personas-renamed.png"))
+
+    # Merge two personas, then undo.
+    goto(page, "Refine")
+    ms = page.get_by_test_id("stMultiSelect").first
+    for option in before[-2:]:
+        ms.locator("input").click()
+        ms.locator("input").fill(option)
+        page.get_by_role("option").filter(has_text=option).first.wait_for()
+        page.keyboard.press("Enter")
+        wait_idle(page)
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    page.screenshot(path=str(shots / "05a-refine-chosen.png"))
+    page.get_by_role("button", name="Merge", exact=True).click()
+    page.get_by_text(re.compile(r"^2 edits")).wait_for()       # rename + merge
+    wait_idle(page)
+    page.screenshot(path=str(shots / "05-refine-merged.png"))
+    goto(page, "Personas")
+    assert len(persona_names(page)) == len(before) - 1
+    goto(page, "Refine")
+    page.get_by_role("button", name="↶ Undo").click()
+    wait_idle(page)
+    goto(page, "Personas")
+    assert len(persona_names(page)) == len(before)
+
+    # A browser refresh keeps everything.
+    page.reload()
+    page.get_by_role("heading", name="Nachteulen „E2E“").wait_for()
+    assert len(persona_names(page)) == len(before)
+
+    # So does a server restart.
+    server.stop()
+    server.start()
+    page.goto(server.url)
+    page.get_by_role("heading", name="Nachteulen „E2E“").wait_for()
+    wait_idle(page)
+    assert len(persona_names(page)) == len(before)
+    page.screenshot(path=str(shots / "06-personas-after-restart.png"))
+    goto(page, "Explore")
+    page.screenshot(path=str(shots / "07-explore.png"))
+    page.close()
