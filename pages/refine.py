@@ -31,6 +31,7 @@ with merge_tab:
     chosen = st.multiselect("Personas to merge", ids, format_func=label, key="merge_ids")
     if st.button("Merge", key="merge", disabled=len(chosen) < 2):
         if apply_edit(lambda s: refine.edit_merge(s, chosen)):
+            st.session_state.pop("merge_ids", None)   # the merged ids are gone from the list
             st.rerun()
 
 with split_tab:

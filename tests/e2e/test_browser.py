@@ -17,7 +17,9 @@ def wait_idle(page) -> None:
     """Until Streamlit has finished the current run (its status widget goes away)."""
     page.wait_for_timeout(400)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT)
+        """() => { const app = document.querySelector('[data-testid="stApp"]');
+                   const s = app && app.getAttribute('data-test-script-state');
+                   return s && s !== 'running' && s !== 'rerunRequested'; }""", timeout=TIMEOUT)
     page.wait_for_timeout(300)
 
 
@@ -48,7 +50,8 @@ def test_workbench_end_to_end(server, browser, shots, small_csv):
     page.screenshot(path=str(shots / "02-data.png"))
     goto(page, "Discover")
     page.get_by_role("button", name="Discover personas").click()
-    page.get_by_text("Result").wait_for()
+    # Done when the sidebar says the new project is open with the uploaded customers.
+    page.get_by_test_id("stSidebar").get_by_text(re.compile(r"Open: small · 1,500 customers")).wait_for()
     wait_idle(page)
     page.screenshot(path=str(shots / "03-discover.png"))
 
@@ -100,6 +103,7 @@ def test_workbench_end_to_end(server, browser, shots, small_csv):
     page.get_by_role("heading", name="Nachteulen „E2E“").wait_for()
     wait_idle(page)
     assert len(persona_names(page)) == len(before)
+    assert page.get_by_test_id("stSidebar").get_by_text(re.compile(r"Open: small · 1,500")).count() == 1
     page.screenshot(path=str(shots / "06-personas-after-restart.png"))
     goto(page, "Explore")
     page.screenshot(path=str(shots / "07-explore.png"))
