@@ -94,6 +94,7 @@ def test_workbench_end_to_end(server, browser, shots, small_csv):
     # A browser refresh keeps everything.
     page.reload()
     page.get_by_role("heading", name="Nachteulen „E2E“").wait_for()
+    wait_idle(page)
     assert len(persona_names(page)) == len(before)
 
     # So does a server restart.
