@@ -72,7 +72,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reruns for persona stability (0 to skip)")
     d.add_argument("--quiet", action="store_true", help="print nothing but errors")
     d.set_defaults(func=cmd_discover)
+
+    e = sub.add_parser("export", help="workspace -> persona cards as JSON, PDF, Markdown or CSV")
+    e.add_argument("workspace", help="workspace directory (DIR/workspace as written by discover)")
+    e.add_argument("--format", required=True, choices=("json", "pdf", "md", "csv"))
+    e.add_argument("--out", required=True, help="output file")
+    e.set_defaults(func=cmd_export)
     return p
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export
+    from .workspace import load
+
+    path = Path(args.workspace)
+    if not path.is_dir():
+        raise InputError(f"{args.workspace}: no such workspace directory — give DIR/workspace "
+                         "as written by `discover --out DIR`")
+    out = export(load(path), args.format, args.out)
+    print(f"written: {out}")
+    return 0
 
 
 def cmd_discover(args: argparse.Namespace) -> int:

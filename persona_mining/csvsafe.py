@@ -16,10 +16,19 @@ def neutralise(value: object) -> object:
     return value
 
 
-def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> None:
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells and headers cannot run as spreadsheet formulas."""
     safe = frame.copy()
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
             safe[col] = safe[col].map(neutralise)
     safe.columns = [neutralise(str(c)) for c in safe.columns]
-    safe.to_csv(path, index=False, encoding="utf-8")
+    return safe
+
+
+def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> None:
+    safe_frame(frame).to_csv(path, index=False, encoding="utf-8")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return safe_frame(frame).to_csv(index=False).encode("utf-8")

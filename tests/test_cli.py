@@ -24,6 +24,9 @@ def test_discover_writes_the_contract_files(small_csv, tmp_path):
             "--embedding", "pca", "--seed", "3", "--bootstrap", "2")
     assert r.returncode == 0, r.stderr
     doc = json.loads((out / "personas.json").read_text("utf-8"))
+    from persona_mining.export import validate
+
+    validate(doc)                         # the same published schema as the JSON export
     assert len(doc["personas"]) == 4
     for card in doc["personas"]:
         for key in ("id", "name", "description", "size", "share", "traits", "rules", "stability"):
