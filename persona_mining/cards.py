@@ -41,6 +41,9 @@ def persona_cards(ws: Any) -> list[dict[str, Any]]:
             **{f: list(fields.get(f, [])) for f in refine.LIST_FIELDS},
             "notes": fields.get("notes", ""),
         })
+        journeys = ws.extras.get("journeys", {}).get(p.id)
+        if journeys and st.origin.get(p.id) == "discovered":   # journeys describe discovered personas
+            cards[-1]["journeys"] = journeys
     return cards
 
 

@@ -71,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--bootstrap", type=int, default=DiscoverConfig.bootstrap,
                    help="reruns for persona stability (0 to skip)")
     d.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    ev = d.add_argument_group("event logs (one row per event instead of per customer)")
+    ev.add_argument("--events", action="store_true", help="INPUT is an event log")
+    ev.add_argument("--customer-col", help="customer id column (detected when unambiguous)")
+    ev.add_argument("--time-col", help="timestamp column (detected when unambiguous)")
+    ev.add_argument("--event-col", help="event / touchpoint column")
+    ev.add_argument("--channel-col", help="channel column")
+    ev.add_argument("--value-col", help="value column (revenue; negative = refund)")
+    ev.add_argument("--account-col", help="B2B: account column; personas then describe accounts")
+    ev.add_argument("--session-gap", type=float, default=30.0, metavar="MINUTES",
+                    help="inactivity that ends a visit (default 30)")
     d.set_defaults(func=cmd_discover)
 
     e = sub.add_parser("export", help="workspace -> persona cards as JSON, PDF, Markdown or CSV")
@@ -109,7 +119,15 @@ def cmd_discover(args: argparse.Namespace) -> int:
         raise InputError(f"{args.input}: file not found — check the path")
     out = _out_dir(args.out)
     progress = None if args.quiet else _progress
-    ws = discover(src, config, progress=progress)
+    if args.events:
+        from .events import EventConfig, discover_events
+
+        ws = discover_events(src, config, EventConfig(session_gap_minutes=args.session_gap),
+                             progress=progress, customer=args.customer_col, time=args.time_col,
+                             event=args.event_col, channel=args.channel_col, value=args.value_col,
+                             account=args.account_col)
+    else:
+        ws = discover(src, config, progress=progress)
     workspace.save(ws, out / "workspace")
     (out / "personas.json").write_text(
         json.dumps(cards.cards_document(ws), ensure_ascii=False, indent=2), "utf-8")

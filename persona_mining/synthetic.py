@@ -200,3 +200,63 @@ def write_sample(path: str | Path, n: int = 10_000, seed: int = 7) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     make_customers(n, seed=seed).to_csv(path, index=False, encoding="utf-8")
     return path
+
+
+# -- event logs ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class JourneySpec:
+    name: str
+    share: float
+    journey: tuple[str, ...]          # touchpoints of a typical visit, in order
+    channel: str
+    hours: tuple[int, int]            # visits start between these hours (UTC)
+    visits: float                     # mean visits in the half year
+    value: float                      # median purchase value
+    refund_rate: float                # share of purchases refunded later
+    weekend: float                    # share of visits on weekends
+
+
+JOURNEYS: tuple[JourneySpec, ...] = (
+    JourneySpec("Mobile night buyers", .34, ("app_start", "product_view", "add_to_cart", "purchase"),
+                "app", (21, 26), 9, 32, .03, .3),
+    JourneySpec("Research-heavy web buyers", .25, ("search", "product_view", "review_read",
+                "product_view", "compare", "add_to_cart", "purchase"), "web", (9, 17), 5, 160, .04, .2),
+    JourneySpec("Store-first with service calls", .18, ("store_visit", "purchase", "service_call"),
+                "store", (10, 18), 4, 70, .05, .45),
+    JourneySpec("Returners", .13, ("product_view", "add_to_cart", "purchase", "return_request"),
+                "web", (12, 22), 6, 90, .55, .3),
+    JourneySpec("Newsletter-driven deal seekers", .10, ("newsletter_click", "voucher_view",
+                "product_view", "purchase"), "email", (7, 11), 5, 28, .05, .7),
+)
+
+
+def make_event_log(n_customers: int = 3000, *, seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(event log, truth): a touchpoint log with planted journey personas, and the
+    persona per customer (kept apart: the log itself has no ground-truth column)."""
+    rng = np.random.default_rng(seed)
+    shares = np.array([j.share for j in JOURNEYS])
+    persona = rng.choice(len(JOURNEYS), n_customers, p=shares / shares.sum())
+    start = pd.Timestamp("2026-01-01")
+    rows: list[tuple] = []
+    for i, p in enumerate(persona):
+        spec = JOURNEYS[p]
+        cid = f"K{i + 1:06d}"
+        for _ in range(max(1, rng.poisson(spec.visits))):
+            day = int(rng.integers(0, 181))
+            ts = start + pd.Timedelta(days=day)
+            if (ts.dayofweek >= 5) != (rng.random() < spec.weekend):   # nudge to weekend share
+                ts += pd.Timedelta(days=int(5 - ts.dayofweek) % 7 if rng.random() < spec.weekend else 2)
+            ts += pd.Timedelta(hours=float(rng.uniform(*spec.hours)))
+            value = float(np.round(spec.value * rng.lognormal(0, .3), 2))
+            steps = [s for s in spec.journey if rng.random() > 0.1 or s == "purchase"]
+            for s in steps:
+                ts += pd.Timedelta(minutes=float(rng.exponential(3)))
+                channel = spec.channel if rng.random() > .15 else rng.choice(["web", "app", "store", "email"])
+                v = value if s == "purchase" else (-value if s == "return_request" and
+                                                   rng.random() < spec.refund_rate * 1.5 else None)
+                rows.append((cid, ts.isoformat(sep=" ", timespec="seconds"), s, channel, v))
+    log = pd.DataFrame(rows, columns=["customer_id", "timestamp", "event", "channel", "value"])
+    log = log.sample(frac=1.0, random_state=seed).reset_index(drop=True)   # logs arrive unsorted
+    truth = pd.DataFrame({"customer_id": [f"K{i + 1:06d}" for i in range(n_customers)],
+                          TRUTH_COLUMN: [JOURNEYS[p].name for p in persona]})
+    return log, truth

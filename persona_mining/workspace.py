@@ -64,6 +64,7 @@ class Workspace:
     edits: tuple[dict[str, Any], ...] = ()
     redo_stack: tuple[dict[str, Any], ...] = ()
     provenance: dict[str, Any] = field(default_factory=dict)
+    extras: dict[str, Any] = field(default_factory=dict)   # e.g. event-log mapping and journeys
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     # -- derived views ----------------------------------------------------------------
@@ -218,7 +219,7 @@ def load(directory: str | os.PathLike) -> Workspace:
         confidence=arr["confidence"], resamples=resamples, metrics=m["metrics"],
         suggestions=suggestions, carried=m.get("carried", {}), lineage=m.get("lineage", {}),
         edits=tuple(m.get("edits", ())), redo_stack=tuple(m.get("redo", ())),
-        provenance=m["provenance"])
+        provenance=m["provenance"], extras=m.get("extras", {}))
 
 
 def _restore_dtypes(data: pd.DataFrame) -> pd.DataFrame:
@@ -243,6 +244,7 @@ def _manifest(ws: Workspace, files: dict[str, str]) -> dict[str, Any]:
             "provenance": ws.provenance, "config": ws.config.to_dict(), "source": ws.source,
             "roles": ws.roles, "quality": ws.quality, "preprocessing": ws.prep.to_dict(),
             "base_ids": list(ws.base_ids), "metrics": ws.metrics, "files": files,
+            "extras": ws.extras,
             **_edit_part(ws)}
 
 

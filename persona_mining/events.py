@@ -1,0 +1,378 @@
+"""Event logs -> behaviour features per customer (or per account), aggregated in DuckDB.
+
+An event log has one row per touchpoint: customer id, timestamp, event, and optionally
+channel, value (revenue; negative = refund) and account (B2B). The log is never loaded
+into pandas as a whole: DuckDB reads CSV/Parquet directly (a pandas frame is registered
+only for small logs that needed our own text parsing, e.g. whitespace-separated files).
+The result is a customer table that flows into the same discovery pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .ingest import IngestReport, read_table
+
+FEATURES = {
+    "recency_days": "days from the customer's last event to the end of the log",
+    "tenure_days": "days from the customer's first to last event",
+    "events": "number of events (frequency)",
+    "active_days": "days with at least one event",
+    "purchases": "events with a positive value (or named like purchase/order/kauf)",
+    "monetary_total": "sum of positive values (revenue)",
+    "monetary_mean": "mean positive value per purchase",
+    "return_share": "refunds (negative values) as a share of revenue",
+    "sessions": "visits: events less than the session gap apart belong to one visit",
+    "events_per_session": "events per visit",
+    "days_between_purchases": "mean days between purchases (empty with fewer than two)",
+    "night_share": "share of events between 0:00 and 6:00 (UTC)",
+    "morning_share": "share of events between 6:00 and 12:00",
+    "afternoon_share": "share of events between 12:00 and 18:00",
+    "evening_share": "share of events between 18:00 and 24:00",
+    "weekend_share": "share of events on Saturday or Sunday",
+    "event_share: X": "share of the customer's events that are touchpoint X (top touchpoints; rest 'other')",
+    "channel_share: X": "share of the customer's events in channel X",
+    "people": "B2B: people of the account who appear in the log",
+}
+PURCHASE_WORDS = re.compile(r"purchase|order|buy|checkout|kauf|bestell", re.I)
+
+
+@dataclass(frozen=True)
+class EventMapping:
+    customer: str
+    time: str
+    event: str | None = None
+    channel: str | None = None
+    value: str | None = None
+    account: str | None = None
+
+    def columns(self) -> list[str]:
+        return [c for c in (self.customer, self.time, self.event, self.channel, self.value,
+                            self.account) if c]
+
+
+@dataclass(frozen=True)
+class EventConfig:
+    session_gap_minutes: float = 30.0
+    top_events: int = 8
+    memory_limit: str = "3GB"
+    threads: int = 2
+
+
+_GUESS = {
+    "customer": r"^(customer|kunde|client|user|visitor|person|member)(_?id|_?nr|_?no)?$|^(cust|user|customer)id$",
+    "time": r"^(time|timestamp|ts|date|datetime|datum|zeit|event_time|created_at|occurred_at)$",
+    "event": r"^(event|event_type|event_name|touchpoint|action|activity|type|page)$",
+    "channel": r"^(channel|kanal|medium|source|device)$",
+    "value": r"^(value|revenue|amount|price|dollar_value|umsatz|betrag|wert)$",
+    "account": r"^(account|account_id|company|company_id|firma|org|organisation_id|organization_id)$",
+}
+
+
+def detect_event_columns(columns: Sequence[str], **given: str | None) -> EventMapping:
+    """Map log columns to roles by name; what the user gives wins. Customer and time are
+    required: an unknown or missing one is an InputError listing the columns."""
+    cols = list(columns)
+    found: dict[str, str | None] = {}
+    for role, pattern in _GUESS.items():
+        want = given.get(role)
+        if want:
+            if want not in cols:
+                raise InputError(f"--{role}-col {want}: no such column — columns are: {', '.join(cols)}")
+            found[role] = want
+            continue
+        hits = [c for c in cols if re.match(pattern, c.strip(), re.I) and c not in found.values()]
+        found[role] = hits[0] if len(hits) == 1 else None
+    for role in ("customer", "time"):
+        if not found[role]:
+            raise InputError(f"cannot tell which column holds the {role}"
+                             f"{' id' if role == 'customer' else 'stamp'} — give --{role}-col "
+                             f"(columns: {', '.join(cols)})")
+    return EventMapping(**found)
+
+
+# -- reading ------------------------------------------------------------------------------
+def _connect(config: EventConfig):
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET memory_limit='{config.memory_limit}'")
+    con.execute(f"SET threads={int(config.threads)}")
+    con.execute("SET TimeZone='UTC'")
+    return con
+
+
+def _source(con, source: str | os.PathLike | pd.DataFrame, name: str | None) -> tuple[str, str, str]:
+    """Register the log as relation `raw`; returns (label, sha256, format)."""
+    if isinstance(source, pd.DataFrame):
+        con.register("raw_df", source)
+        con.execute("CREATE VIEW raw AS SELECT * FROM raw_df")
+        return name or "events", hashlib.sha256(pd.util.hash_pandas_object(source).values).hexdigest(), "frame"
+    path = Path(source)
+    if not path.exists():
+        raise InputError(f"{path}: file not found — check the path")
+    label = name or path.name
+    sha = _sha(path)
+    if path.suffix.lower() in (".parquet", ".pq"):
+        con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet({_lit(path)})")
+        return label, sha, "parquet"
+    delim = _single_delimiter(path)
+    if delim is not None:
+        con.execute(f"CREATE VIEW raw AS SELECT * FROM read_csv({_lit(path)}, delim={_lit(delim)}, "
+                    "header=true, all_varchar=true)")
+        return label, sha, "csv"
+    frame, _ = read_table(path)   # whitespace-separated etc.: our reader, then DuckDB
+    con.register("raw_df", frame.astype(str).where(frame.notna(), None))
+    con.execute("CREATE VIEW raw AS SELECT * FROM raw_df")
+    return label, sha, "text"
+
+
+def _lit(value: Any) -> str:
+    """A SQL string literal (views cannot take prepared parameters)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _single_delimiter(path: Path) -> str | None:
+    with open(path, "rb") as f:
+        head = f.read(65536).decode("utf-8", errors="replace").splitlines()[:20]
+    head = [h for h in head if h.strip()]
+    for d in (",", ";", "\t", "|"):
+        counts = {h.count(d) for h in head}
+        if len(counts) == 1 and counts.pop() > 0:
+            return d
+    return None
+
+
+def _sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _q(col: str) -> str:
+    return '"' + col.replace('"', '""') + '"'
+
+
+def _time_expr(con, col: str) -> str:
+    """SQL turning the time column into a UTC timestamp, whatever its text format."""
+    sample = [r[0] for r in con.execute(f"SELECT CAST({_q(col)} AS VARCHAR) FROM raw "
+                                        f"WHERE {_q(col)} IS NOT NULL LIMIT 200").fetchall()]
+    if sample and all(re.fullmatch(r"\d{8}", s.strip()) for s in sample):
+        return f"strptime(trim(CAST({_q(col)} AS VARCHAR)), '%Y%m%d')"
+    if sample and all(re.fullmatch(r"\d{9,11}(\.\d+)?", s.strip()) for s in sample):
+        return f"to_timestamp(CAST({_q(col)} AS DOUBLE))::TIMESTAMP"
+    if sample and all(re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}.*", s.strip()) for s in sample):
+        return f"try_strptime(trim(CAST({_q(col)} AS VARCHAR)), ['%d.%m.%Y %H:%M:%S', '%d.%m.%Y %H:%M', '%d.%m.%Y'])"
+    return f"timezone('UTC', TRY_CAST(CAST({_q(col)} AS VARCHAR) AS TIMESTAMPTZ))"
+
+
+# -- aggregation -------------------------------------------------------------------------------
+def aggregate_events(source: str | os.PathLike | pd.DataFrame, mapping: EventMapping | None = None,
+                     config: EventConfig = EventConfig(), *, name: str | None = None,
+                     **given: str | None) -> tuple[pd.DataFrame, IngestReport]:
+    """Behaviour features per customer (per account with ``mapping.account``) and a report."""
+    con = _connect(config)
+    label, sha, fmt = _source(con, source, name)
+    columns = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
+    mapping = mapping or detect_event_columns(columns, **given)
+    for c in mapping.columns():
+        if c not in columns:
+            raise InputError(f"{label}: no column '{c}' — columns are: {', '.join(columns)}")
+    dropped = _clean_events(con, mapping, label)
+    key = "a" if mapping.account else "c"
+    feats = _features(con, mapping, config, key)
+    report = IngestReport(source=label, sha256=sha, format=f"event log ({fmt})", encoding=None,
+                          delimiter=None, decimal=None, thousands=None, n_rows=len(feats),
+                          n_columns=feats.shape[1], dropped_rows=tuple(dropped),
+                          notes=(f"{dropped_total(con)} events aggregated per "
+                                 f"{'account' if mapping.account else 'customer'}",))
+    con.close()
+    return feats, report
+
+
+def dropped_total(con) -> int:
+    return int(con.execute("SELECT count(*) FROM ev").fetchall()[0][0])
+
+
+def _clean_events(con, m: EventMapping, label: str) -> list[tuple[str, int]]:
+    """View `ev`: typed, de-duplicated events with a customer id and a valid time."""
+    t = _time_expr(con, m.time)
+    e = f"CAST({_q(m.event)} AS VARCHAR)" if m.event else "'event'"
+    ch = f"CAST({_q(m.channel)} AS VARCHAR)" if m.channel else "NULL"
+    v = f"TRY_CAST(replace(CAST({_q(m.value)} AS VARCHAR), ',', '.') AS DOUBLE)" if m.value else "NULL"
+    a = f"CAST({_q(m.account)} AS VARCHAR)" if m.account else "NULL"
+    con.execute(f"""CREATE TEMP TABLE typed AS SELECT trim(CAST({_q(m.customer)} AS VARCHAR)) AS c,
+                    {t} AS t, {e} AS e, {ch} AS ch, {v} AS v, {a} AS a FROM raw""")
+    total = con.execute("SELECT count(*) FROM typed").fetchall()[0][0]
+    if total == 0:
+        raise InputError(f"{label}: the event log has no rows")
+    no_id = con.execute("SELECT count(*) FROM typed WHERE c IS NULL OR c = ''").fetchall()[0][0]
+    bad_t = con.execute("SELECT count(*) FROM typed WHERE (c IS NOT NULL AND c <> '') AND t IS NULL").fetchall()[0][0]
+    if bad_t and bad_t > 0.5 * total:
+        ex = con.execute(f"SELECT CAST({_q(m.time)} AS VARCHAR) FROM raw LIMIT 1").fetchall()[0][0]
+        raise InputError(f"{label}: column '{m.time}' is not a timestamp for most rows (e.g. "
+                         f"{ex!r}) — use ISO dates like 2026-01-31 14:05 or choose --time-col")
+    con.execute("""CREATE TEMP TABLE ev AS SELECT DISTINCT * FROM typed
+                   WHERE c IS NOT NULL AND c <> '' AND t IS NOT NULL""")
+    kept = con.execute("SELECT count(*) FROM ev").fetchall()[0][0]
+    dup = total - no_id - bad_t - kept
+    out = [(r, n) for r, n in (("no customer id", no_id), ("timestamp not readable", bad_t),
+                               ("duplicate event", dup)) if n]
+    if kept == 0:
+        raise InputError(f"{label}: no usable events (rows without customer id or timestamp)")
+    return out
+
+
+def _features(con, m: EventMapping, cfg: EventConfig, key: str) -> pd.DataFrame:
+    purchase = "(v > 0)" if m.value else f"regexp_matches(e, '{PURCHASE_WORDS.pattern}', 'i')"
+    gap = float(cfg.session_gap_minutes) * 60
+    base = con.execute(f"""
+        WITH s AS (
+          SELECT *, {key} AS k,
+                 CASE WHEN lag(t) OVER (PARTITION BY {key} ORDER BY t, e) IS NULL
+                        OR epoch(t - lag(t) OVER (PARTITION BY {key} ORDER BY t, e)) > {gap}
+                      THEN 1 ELSE 0 END AS new_session,
+                 {purchase} AS is_purchase
+          FROM ev),
+        pur AS (SELECT k, count(*) AS n, min(t) AS f, max(t) AS l FROM s WHERE is_purchase GROUP BY k),
+        lim AS (SELECT max(t) AS end_t FROM ev)
+        SELECT s.k AS id,
+          epoch(lim.end_t - max(s.t)) / 86400.0 AS recency_days,
+          epoch(max(s.t) - min(s.t)) / 86400.0 AS tenure_days,
+          count(*) AS events,
+          count(DISTINCT CAST(s.t AS DATE)) AS active_days,
+          sum(CASE WHEN s.is_purchase THEN 1 ELSE 0 END) AS purchases,
+          coalesce(sum(CASE WHEN s.v > 0 THEN s.v END), 0) AS monetary_total,
+          avg(CASE WHEN s.v > 0 THEN s.v END) AS monetary_mean,
+          coalesce(-sum(CASE WHEN s.v < 0 THEN s.v END), 0)
+            / nullif(sum(CASE WHEN s.v > 0 THEN s.v END), 0) AS return_share,
+          sum(s.new_session) AS sessions,
+          count(*) / sum(s.new_session) AS events_per_session,
+          CASE WHEN any_value(pur.n) > 1 THEN epoch(any_value(pur.l) - any_value(pur.f)) / 86400.0
+               / (any_value(pur.n) - 1) END AS days_between_purchases,
+          avg(CASE WHEN hour(s.t) < 6 THEN 1.0 ELSE 0 END) AS night_share,
+          avg(CASE WHEN hour(s.t) >= 6 AND hour(s.t) < 12 THEN 1.0 ELSE 0 END) AS morning_share,
+          avg(CASE WHEN hour(s.t) >= 12 AND hour(s.t) < 18 THEN 1.0 ELSE 0 END) AS afternoon_share,
+          avg(CASE WHEN hour(s.t) >= 18 THEN 1.0 ELSE 0 END) AS evening_share,
+          avg(CASE WHEN dayofweek(s.t) IN (0, 6) THEN 1.0 ELSE 0 END) AS weekend_share
+          {", count(DISTINCT s.c) AS people" if key == "a" else ""}
+        FROM s LEFT JOIN pur ON pur.k = s.k, lim
+        GROUP BY s.k, lim.end_t ORDER BY s.k""").df()
+    if not m.value:
+        base = base.drop(columns=["monetary_total", "monetary_mean", "return_share"])
+    if not con.execute("SELECT bool_or(CAST(t AS TIME) <> TIME '00:00:00') FROM ev").fetchall()[0][0]:
+        # A log of dates only: time-of-day shares and sessions would be artefacts.
+        base = base.drop(columns=["night_share", "morning_share", "afternoon_share", "evening_share",
+                                  "sessions", "events_per_session"])
+    mixes = [_mix(con, "e", key, cfg.top_events, "event_share")] if m.event else []
+    if m.channel:
+        mixes.append(_mix(con, "ch", key, 12, "channel_share"))
+    out = base.set_index("id")
+    for mix in mixes:
+        out = out.join(mix, how="left")
+    out = out.reset_index().rename(columns={"id": "account_id" if key == "a" else "customer_id"})
+    num = out.columns[1:]
+    out[num] = out[num].astype("float64")
+    return out
+
+
+def _mix(con, col: str, key: str, top: int, prefix: str) -> pd.DataFrame:
+    """Share of each customer's events per level (top levels; the rest as 'other')."""
+    levels = [r[0] for r in con.execute(
+        f"SELECT {col} FROM ev WHERE {col} IS NOT NULL GROUP BY {col} ORDER BY count(*) DESC, {col} LIMIT {top}").fetchall()]
+    if not levels:
+        return pd.DataFrame()
+    cases = ", ".join(f"avg(CASE WHEN {col} = ? THEN 1.0 ELSE 0 END) AS \"{prefix}: {lv}\""
+                      for lv in levels)
+    n_total = con.execute(f"SELECT count(DISTINCT {col}) FROM ev").fetchall()[0][0]
+    other = (f", avg(CASE WHEN {col} IS NULL OR {col} NOT IN ({', '.join('?' * len(levels))}) "
+             f"THEN 1.0 ELSE 0 END) AS \"{prefix}: other\"") if n_total > len(levels) else ""
+    params = levels + (levels if other else [])
+    return con.execute(f"SELECT {key} AS id, {cases}{other} FROM ev GROUP BY {key}", params).df().set_index("id")
+
+
+# -- journeys ---------------------------------------------------------------------------------
+def persona_journeys(source: str | os.PathLike | pd.DataFrame, mapping: EventMapping,
+                     labels: pd.DataFrame, config: EventConfig = EventConfig(),
+                     top: int = 8) -> dict[str, dict[str, Any]]:
+    """Per persona: top touchpoint transitions and 3-step paths, touchpoints just before
+    a purchase, first and last touchpoints, channel switching rate.
+
+    ``labels``: columns id (customer or account id) and persona (persona id).
+    """
+    if not mapping.event:
+        return {}
+    con = _connect(config)
+    _source(con, source, None)
+    _clean_events(con, mapping, "events")
+    key = "a" if mapping.account else "c"
+    con.register("lab_df", labels[["id", "persona"]].astype(str))
+    purchase = "(v > 0)" if mapping.value else f"regexp_matches(e, '{PURCHASE_WORDS.pattern}', 'i')"
+    con.execute(f"""CREATE TEMP TABLE seq AS SELECT l.persona AS p, ev.c, ev.e, ev.ch, {purchase} AS buy,
+        lead(ev.e) OVER w AS e1, lead(ev.e, 2) OVER w AS e2, lag(ev.ch) OVER w AS prev_ch,
+        row_number() OVER w AS i, count(*) OVER (PARTITION BY ev.c) AS n,
+        lead({purchase.replace('v', 'ev.v') if mapping.value else purchase}) OVER w AS next_buy
+        FROM ev JOIN lab_df l ON l.id = ev.{key}
+        WINDOW w AS (PARTITION BY ev.c ORDER BY ev.t, ev.e)""")
+    out: dict[str, dict[str, Any]] = {}
+    for (p,) in con.execute("SELECT DISTINCT p FROM seq WHERE p <> 'unassigned' ORDER BY p").fetchall():
+        q = lambda sql: con.execute(sql, [p]).fetchall()  # noqa: E731
+        trans = q(f"""SELECT e, e1, count(*) c FROM seq WHERE p = ? AND e1 IS NOT NULL
+                      GROUP BY e, e1 ORDER BY c DESC, e, e1 LIMIT {top}""")
+        n_trans = q("SELECT count(*) FROM seq WHERE p = ? AND e1 IS NOT NULL")[0][0] or 1
+        paths = q(f"""SELECT e, e1, e2, count(*) c FROM seq WHERE p = ? AND e2 IS NOT NULL
+                      GROUP BY e, e1, e2 ORDER BY c DESC, e, e1, e2 LIMIT 5""")
+        before = q("""SELECT e, count(*) c FROM seq WHERE p = ? AND next_buy GROUP BY e
+                      ORDER BY c DESC, e LIMIT 5""")
+        first = q("SELECT e, count(*) c FROM seq WHERE p = ? AND i = 1 GROUP BY e ORDER BY c DESC, e LIMIT 3")
+        last = q("SELECT e, count(*) c FROM seq WHERE p = ? AND i = n GROUP BY e ORDER BY c DESC, e LIMIT 3")
+        switch = q("""SELECT avg(CASE WHEN ch <> prev_ch THEN 1.0 ELSE 0 END) FROM seq
+                      WHERE p = ? AND prev_ch IS NOT NULL AND ch IS NOT NULL""")[0][0]
+        n_b = sum(c for _, c in before) or 1
+        out[p] = {
+            "transitions": [{"from": a, "to": b, "share": round(c / n_trans, 4)} for a, b, c in trans],
+            "paths": [{"path": [a, b, c2], "count": int(c)} for a, b, c2, c in paths],
+            "before_purchase": [{"touchpoint": a, "share": round(c / n_b, 4)} for a, c in before],
+            "first_touchpoints": [a for a, _ in first],
+            "last_touchpoints": [a for a, _ in last],
+            "channel_switch_rate": None if switch is None else round(float(switch), 4),
+        }
+    con.close()
+    return out
+
+
+def discover_events(source: str | os.PathLike | pd.DataFrame, config: Any = None,
+                    event_config: EventConfig = EventConfig(), *, progress: Any = None,
+                    name: str | None = None, **given: str | None) -> Any:
+    """Event log -> behaviour features -> the usual discovery -> journeys per persona."""
+    from dataclasses import asdict, replace as dc_replace
+
+    from .config import DiscoverConfig
+    from .pipeline import discover_frame
+
+    config = config or DiscoverConfig()
+    if progress:
+        progress("read", 0.0)
+    con = _connect(event_config)
+    label, _, _ = _source(con, source, name)
+    columns = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
+    con.close()
+    mapping = detect_event_columns(columns, **given)
+    frame, report = aggregate_events(source, mapping, event_config, name=label)
+    id_col = "account_id" if mapping.account else "customer_id"
+    ws = discover_frame(frame, report, dc_replace(config, id_col=id_col), progress=progress)
+    labels = pd.DataFrame({"id": ws.ids, "persona": ws.state().labels})
+    journeys = persona_journeys(source, mapping, labels, event_config)
+    return dc_replace(ws, extras={**ws.extras, "event_mapping": asdict(mapping),
+                                  "event_config": asdict(event_config), "journeys": journeys})
