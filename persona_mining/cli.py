@@ -162,8 +162,9 @@ def _out_dir(path: str) -> Path:
 
 
 def _progress(stage: str, fraction: float) -> None:
+    # stdout, not stderr: on bad input stderr carries exactly one line, the error
     if fraction == 0.0:
-        print(f"… {stage}", file=sys.stderr, flush=True)
+        print(f"… {stage}", flush=True)
 
 
 def _summary(ws, out: Path) -> None:

@@ -85,7 +85,7 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[Path, list[str]]]:
 def test_bad_input_exits_2_with_one_clean_line(tmp_path):
     failures = []
     for what, (path, extra) in _bad_inputs(tmp_path).items():
-        r = run("discover", path, "--out", tmp_path / "out", "--embedding", "pca", "--quiet", *extra)
+        r = run("discover", path, "--out", tmp_path / "out", "--embedding", "pca", *extra)
         lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
         ok = r.returncode == 2 and len(lines) == 1 and "Traceback" not in r.stderr
         if not ok:
