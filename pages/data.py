@@ -5,6 +5,9 @@ import streamlit as st
 
 from pages._shared import PROJECT, SAMPLE_PROJECT, SELECTION, WS, user_errors, workspace
 from persona_mining import projects
+from persona_mining.errors import InputError
+from persona_mining.events import (FEATURES, EventConfig, EventMapping, aggregate_events,
+                                   detect_event_columns)
 from persona_mining.ingest import ColumnRoles, infer_roles, quality_report, read_table
 from persona_mining.roles import ALL_ROLES, DESCRIPTIONS
 
@@ -17,16 +20,67 @@ uploaded = st.file_uploader(
     f"Upload customer behaviour data — one row per customer (CSV, TSV, TXT, Parquet, Excel .xlsx, "
     f"JSON Lines; up to {limit} MB)", type=["csv", "tsv", "txt", "parquet", "xlsx", "jsonl", "json"],
     key="upload")
-if uploaded is not None and (dataset is None or dataset.get("upload_id") != uploaded.file_id):
+kind = st.radio("The file has", ["one row per customer", "one row per event (an event log)"],
+                horizontal=True, key="file_kind")
+if uploaded is not None and (dataset is None or dataset.get("upload_id") != uploaded.file_id
+                             or dataset.get("kind") != kind):
     with user_errors():
         frame, report = read_table(uploaded.getvalue(), name=uploaded.name)
-        roles = infer_roles(frame, source=report.source)
-        st.session_state["dataset"] = {
-            "frame": frame, "report": report, "upload_id": uploaded.file_id, "new": True,
-            "roles": {it.column: it.role for it in roles.items},
-            "project": projects.safe_name(report.source.rsplit(".", 1)[0]),
-        }
-        dataset = st.session_state["dataset"]
+        if kind.startswith("one row per event"):
+            st.session_state["event_log"] = {"log": frame, "report": report,
+                                             "upload_id": uploaded.file_id}
+            st.session_state.pop("dataset", None)
+            dataset = None
+        else:
+            st.session_state.pop("event_log", None)
+            roles = infer_roles(frame, source=report.source)
+            st.session_state["dataset"] = {
+                "frame": frame, "report": report, "upload_id": uploaded.file_id, "new": True,
+                "kind": kind, "roles": {it.column: it.role for it in roles.items},
+                "project": projects.safe_name(report.source.rsplit(".", 1)[0]),
+            }
+            dataset = st.session_state["dataset"]
+
+log = st.session_state.get("event_log")
+if log is not None and kind.startswith("one row per event"):
+    st.subheader("Map the event log")
+    st.caption("Which column holds what. Customer and time are required.")
+    cols = list(log["log"].columns)
+    try:
+        guess = detect_event_columns(cols)
+    except InputError:
+        guess = None
+    mapping = {}
+    c1, c2, c3 = st.columns(3)
+    for i, (role, label, required) in enumerate((
+            ("customer", "Customer id", True), ("time", "Timestamp", True),
+            ("event", "Event / touchpoint", False), ("channel", "Channel", False),
+            ("value", "Value (revenue, negative = refund)", False),
+            ("account", "Account (B2B: personas of firms)", False))):
+        options = ([] if required else ["(none)"]) + cols
+        default = getattr(guess, role, None) if guess else None
+        col = (c1, c2, c3)[i % 3]
+        choice = col.selectbox(label, options, index=options.index(default) if default in options else 0,
+                               key=f"map_{role}")
+        mapping[role] = None if choice == "(none)" else choice
+    gap = st.number_input("A visit ends after this many minutes without events", 1, 1440, 30,
+                          key="session_gap")
+    if st.button("Build behaviour features", key="aggregate", type="primary"):
+        with user_errors():
+            m = EventMapping(**mapping)
+            frame, report = aggregate_events(log["log"], m, EventConfig(session_gap_minutes=gap),
+                                             name=log["report"].source)
+            roles = infer_roles(frame, id_col=frame.columns[0], source=report.source)
+            st.session_state["dataset"] = {
+                "frame": frame, "report": report, "upload_id": log["upload_id"], "new": True,
+                "kind": kind, "roles": {it.column: it.role for it in roles.items},
+                "project": projects.safe_name(report.source.rsplit(".", 1)[0]),
+                "events": {"log": log["log"], "mapping": m, "gap": gap},
+            }
+            st.rerun()
+    with st.expander("What the behaviour features mean"):
+        st.dataframe(pd.DataFrame({"feature": list(FEATURES), "meaning": list(FEATURES.values())}),
+                     hide_index=True, width="stretch")
 
 if st.button("Use the sample customers instead", key="use_sample"):
     from persona_mining.sample import sample_workspace

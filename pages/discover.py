@@ -7,6 +7,9 @@ from pages._shared import PROJECT, commit, user_errors, workspace
 from persona_mining import DiscoverConfig, charts
 from persona_mining.config import METHODS
 from persona_mining.ingest import IngestReport
+from dataclasses import asdict
+
+from persona_mining.events import EventConfig, discover_events
 from persona_mining.pipeline import STAGES, discover_frame
 
 ws = workspace()
@@ -67,8 +70,14 @@ if st.button("Discover personas", type="primary", key="run"):
                     done = (STAGES.index(stage) + fraction) / len(STAGES)
                     bar.progress(min(done, 1.0), text=f"{stage} …")
 
-            new = discover_frame(frame, report, config, progress=progress,
-                                 previous=None if dataset and dataset.get("new") else ws)
+            if dataset and dataset.get("events"):     # event log: journeys come along
+                ev = dataset["events"]
+                new = discover_events(ev["log"], config, EventConfig(session_gap_minutes=ev["gap"]),
+                                      progress=progress, name=report.source,
+                                      **{k: v for k, v in asdict(ev["mapping"]).items()})
+            else:
+                new = discover_frame(frame, report, config, progress=progress,
+                                     previous=None if dataset and dataset.get("new") else ws)
             status.update(label=f"Found {new.metrics['n_personas']} personas", state="complete")
         if dataset and dataset.get("new"):
             st.session_state[PROJECT] = dataset["project"]

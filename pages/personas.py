@@ -103,6 +103,21 @@ for p in personas:
                 st.caption("Tags: " + ", ".join(fields["tags"]))
             for col, mix in p.label_mix:
                 st.caption(f"{humanize(col)}: " + ", ".join(f"{v} {s:.0%}" for v, s in mix[:3]))
+        journey = ws.extras.get("journeys", {}).get(p.id) if ws.state().origin.get(p.id) == "discovered" else None
+        if journey:
+            with st.expander("Customer journey", expanded=False):
+                st.markdown("**Most frequent steps**")
+                for t in journey["transitions"][:6]:
+                    st.markdown(f"- {t['from']} → {t['to']} ({t['share']:.0%} of steps)")
+                if journey["before_purchase"]:
+                    st.markdown("**Just before a purchase:** " + ", ".join(
+                        f"{b['touchpoint']} ({b['share']:.0%})" for b in journey["before_purchase"][:3]))
+                if journey["paths"]:
+                    st.markdown("**Typical path:** " + " → ".join(journey["paths"][0]["path"]))
+                st.caption(f"First touchpoints: {', '.join(journey['first_touchpoints'])} · last: "
+                           f"{', '.join(journey['last_touchpoints'])}"
+                           + ("" if journey["channel_switch_rate"] is None else
+                              f" · switches channel in {journey['channel_switch_rate']:.0%} of steps"))
         with st.expander("Typical customers of this persona"):
             st.dataframe(example_customers(p), hide_index=True)
         with st.expander("Edit name, description, goals, pain points, quotes, notes"):

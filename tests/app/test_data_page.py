@@ -26,3 +26,30 @@ def test_sample_button_loads_sample(no_exception, page):
     no_exception(at)
     assert at.session_state["project"] == "Sample customers"
     assert at.session_state["workspace"].n == 10_000
+
+
+def test_event_log_upload_mapping_and_discovery(no_exception, page, tmp_path):
+    from persona_mining.synthetic import make_event_log
+
+    events, _ = make_event_log(400, seed=2)
+    at = page("pages/data.py")
+    at.radio(key="file_kind").set_value("one row per event (an event log)").run()
+    at.file_uploader[0].set_value(("log.csv", events.to_csv(index=False).encode(), "text/csv")).run()
+    no_exception(at)
+    assert at.selectbox(key="map_customer").value == "customer_id"
+    assert at.selectbox(key="map_event").value == "event"
+    at.button(key="aggregate").click().run()
+    no_exception(at)
+    ds = at.session_state["dataset"]
+    assert len(ds["frame"]) == events["customer_id"].nunique()
+    assert "events_per_session" in ds["frame"].columns and ds["roles"]["customer_id"] == "id"
+    at = page("pages/discover.py")
+    at.session_state["dataset"] = ds
+    at.run()
+    at.selectbox(key="method").set_value("kmeans").run()
+    at.checkbox(key="auto_k").set_value(False).run()
+    at.number_input(key="k").set_value(5)
+    at.button(key="run").click().run()
+    no_exception(at)
+    ws = at.session_state["workspace"]
+    assert ws.metrics["n_personas"] == 5 and ws.extras["journeys"]
