@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
@@ -108,6 +109,9 @@ def _connect(config: EventConfig):
     con.execute(f"SET memory_limit='{config.memory_limit}'")
     con.execute(f"SET threads={int(config.threads)}")
     con.execute("SET TimeZone='UTC'")
+    # Spill to the system temp folder, not to a '.tmp' folder in whatever directory we run in.
+    spill = Path(tempfile.gettempdir()) / "persona-mining-duckdb"
+    con.execute(f"SET temp_directory={_lit(spill)}")
     return con
 
 
