@@ -41,6 +41,16 @@ if uploaded is not None and (dataset is None or dataset.get("upload_id") != uplo
             }
             dataset = st.session_state["dataset"]
 
+if st.button("Use the sample event log", key="use_event_sample",
+             help="78,000 touchpoints of 3,000 synthetic customers with planted journey personas"):
+    from persona_mining.sample import SAMPLE_DIR
+
+    path = SAMPLE_DIR / "events.csv"
+    frame, report = read_table(path)
+    st.session_state["event_log"] = {"log": frame, "report": report, "upload_id": "sample-events"}
+    st.session_state["file_kind"] = "one row per event (an event log)"
+    st.rerun()
+
 log = st.session_state.get("event_log")
 if log is not None and kind.startswith("one row per event"):
     st.subheader("Map the event log")

@@ -107,8 +107,7 @@ for p in personas:
         if journey:
             with st.expander("Customer journey", expanded=False):
                 st.markdown("**Most frequent steps**")
-                for t in journey["transitions"][:6]:
-                    st.markdown(f"- {t['from']} → {t['to']} ({t['share']:.0%} of steps)")
+                st.altair_chart(charts.transition_chart(journey), width="stretch")
                 if journey["before_purchase"]:
                     st.markdown("**Just before a purchase:** " + ", ".join(
                         f"{b['touchpoint']} ({b['share']:.0%})" for b in journey["before_purchase"][:3]))

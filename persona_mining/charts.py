@@ -171,3 +171,15 @@ def selection_profile(ws: Any, rows: np.ndarray, top: int = 12) -> pd.DataFrame:
         "all customers": out["population_value"].to_numpy(),
         "difference": out["sentence"].to_numpy(),
     })
+
+
+def transition_chart(journey: dict) -> alt.Chart | None:
+    """Most frequent touchpoint steps of a persona as 'from → to' bars."""
+    rows = [{"step": f"{t['from']} → {t['to']}", "share": t["share"]} for t in journey.get("transitions", [])]
+    if not rows:
+        return None
+    return alt.Chart(pd.DataFrame(rows)).mark_bar(color="#3b5ba5").encode(
+        x=alt.X("share:Q", axis=alt.Axis(format="%", title="share of all steps")),
+        y=alt.Y("step:N", sort=None, title=None, axis=alt.Axis(labelLimit=280, labelOverlap=False)),
+        tooltip=["step:N", alt.Tooltip("share:Q", format=".1%")],
+    ).properties(height=26 * len(rows) + 20)

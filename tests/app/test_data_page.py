@@ -53,3 +53,11 @@ def test_event_log_upload_mapping_and_discovery(no_exception, page, tmp_path):
     no_exception(at)
     ws = at.session_state["workspace"]
     assert ws.metrics["n_personas"] == 5 and ws.extras["journeys"]
+
+
+def test_sample_event_log_is_offered(no_exception, page):
+    at = page("pages/data.py")
+    at.button(key="use_event_sample").click().run()
+    no_exception(at)
+    assert at.session_state["event_log"]["report"].source == "events.csv"
+    assert at.selectbox(key="map_time").value == "timestamp"

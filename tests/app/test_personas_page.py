@@ -33,3 +33,19 @@ def test_show_ids_toggle_reveals_ids(no_exception, page, small_ws):
     at = page("pages/personas.py")
     at.toggle(key="show_ids").set_value(True).run()
     assert "customer id" in at.dataframe[0].value.columns
+
+
+def test_journeys_show_on_cards_of_event_log_personas(no_exception, page, small_ws):
+    import dataclasses
+
+    pid = small_ws.personas()[0].id
+    journey = {"transitions": [{"from": "view", "to": "cart", "share": 0.4}], "paths": [
+        {"path": ["view", "cart", "purchase"], "count": 3}], "before_purchase": [
+        {"touchpoint": "cart", "share": 0.9}], "first_touchpoints": ["view"],
+        "last_touchpoints": ["purchase"], "channel_switch_rate": 0.1}
+    at = page("pages/personas.py")
+    at.session_state["workspace"] = dataclasses.replace(small_ws, extras={"journeys": {pid: journey}})
+    at.run()
+    no_exception(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "view → cart → purchase" in text and "cart (90%)" in text
