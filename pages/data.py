@@ -20,6 +20,8 @@ uploaded = st.file_uploader(
     f"Upload customer behaviour data — one row per customer (CSV, TSV, TXT, Parquet, Excel .xlsx, "
     f"JSON Lines; up to {limit} MB)", type=["csv", "tsv", "txt", "parquet", "xlsx", "jsonl", "json"],
     key="upload")
+if "file_kind_next" in st.session_state:   # set by a button below: apply before the widget exists
+    st.session_state["file_kind"] = st.session_state.pop("file_kind_next")
 kind = st.radio("The file has", ["one row per customer", "one row per event (an event log)"],
                 horizontal=True, key="file_kind")
 if uploaded is not None and (dataset is None or dataset.get("upload_id") != uploaded.file_id
@@ -48,7 +50,7 @@ if st.button("Use the sample event log", key="use_event_sample",
     path = SAMPLE_DIR / "events.csv"
     frame, report = read_table(path)
     st.session_state["event_log"] = {"log": frame, "report": report, "upload_id": "sample-events"}
-    st.session_state["file_kind"] = "one row per event (an event log)"
+    st.session_state["file_kind_next"] = "one row per event (an event log)"
     st.rerun()
 
 log = st.session_state.get("event_log")
