@@ -22,6 +22,7 @@ import pandas as pd
 
 from .errors import InputError
 from .ingest import IngestReport, read_table
+from .workspace import file_sha256
 
 FEATURES = {
     "recency_days": "days from the customer's last event to the end of the log",
@@ -125,7 +126,7 @@ def _source(con, source: str | os.PathLike | pd.DataFrame, name: str | None) -> 
     if not path.exists():
         raise InputError(f"{path}: file not found — check the path")
     label = name or path.name
-    sha = _sha(path)
+    sha = file_sha256(path)
     if path.suffix.lower() in (".parquet", ".pq"):
         con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet({_lit(path)})")
         return label, sha, "parquet"
@@ -154,14 +155,6 @@ def _single_delimiter(path: Path) -> str | None:
         if len(counts) == 1 and counts.pop() > 0:
             return d
     return None
-
-
-def _sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _q(col: str) -> str:

@@ -177,7 +177,7 @@ def save(ws: Workspace, directory: str | os.PathLike, *, edits_only: bool = Fals
         (tmp / "arrays.npz").write_bytes(buf.getvalue())
         ws.data.to_parquet(tmp / "data.parquet", index=False)
         ws.suggestions.to_csv(tmp / "suggestions.csv", index=False)
-        manifest = _manifest(ws, {name: _sha(tmp / name) for name in
+        manifest = _manifest(ws, {name: file_sha256(tmp / name) for name in
                                   ("arrays.npz", "data.parquet", "suggestions.csv")})
         (tmp / "manifest.json").write_text(_dumps(manifest), "utf-8")
         _swap_in(tmp, directory)
@@ -202,7 +202,7 @@ def load(directory: str | os.PathLike) -> Workspace:
     for name, digest in m.get("files", {}).items():
         if not (directory / name).exists():
             raise ModelError(f"{directory / name} is missing — the workspace is incomplete")
-        if _sha(directory / name) != digest:
+        if file_sha256(directory / name) != digest:
             raise ModelError(f"{directory / name} does not match its checksum — the workspace "
                              "was changed outside persona-mining; re-run discovery")
     with np.load(directory / "arrays.npz", allow_pickle=False) as a:
@@ -269,7 +269,8 @@ def _json_default(o: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
-def _sha(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks (works for multi-GB logs)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
