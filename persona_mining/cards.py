@@ -22,10 +22,11 @@ def persona_cards(ws: Any) -> list[dict[str, Any]]:
     for p in ws.personas():
         fields = st.fields.get(p.id, {})
         cards.append({
-            "id": p.id,
+            "id": str(p.id),
             "name": fields.get("name") or p.suggested_name,
             "suggested_name": p.suggested_name,
             "description": fields.get("description") or p.suggested_description,
+            "suggested_description": p.suggested_description,
             "size": p.size,
             "share": round(p.share, 6),
             "stability": None if p.stability is None else round(p.stability, 4),
@@ -37,7 +38,7 @@ def persona_cards(ws: Any) -> list[dict[str, Any]]:
             "rules": [{"text": r.text, "conditions": list(r.conditions),
                        "fidelity": round(r.fidelity, 4), "coverage": round(r.coverage, 4)}
                       for r in p.rules],
-            "labels": {col: {v: round(s, 4) for v, s in mix} for col, mix in p.label_mix},
+            "labels": _labels(p),
             **{f: list(fields.get(f, [])) for f in refine.LIST_FIELDS},
             "notes": fields.get("notes", ""),
         })
@@ -45,6 +46,20 @@ def persona_cards(ws: Any) -> list[dict[str, Any]]:
         if journeys and st.origin.get(p.id) == "discovered":   # journeys describe discovered personas
             cards[-1]["journeys"] = journeys
     return cards
+
+
+MIN_LABEL_COUNT = 5   # a label value on a card is shared by at least this many of its customers
+
+
+def _labels(p: PersonaProfile) -> dict[str, dict[str, float]]:
+    """Label columns' most common values per persona, leaving out values too rare to be
+    anything but identifying (a label column holding e-mails or ids shows nothing)."""
+    out = {}
+    for col, mix in p.label_mix:
+        kept = {v: round(s, 4) for v, s in mix if s * p.size >= MIN_LABEL_COUNT}
+        if kept:
+            out[col] = kept
+    return out
 
 
 def unassigned_summary(ws: Any) -> dict[str, Any]:

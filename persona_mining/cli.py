@@ -1,4 +1,5 @@
-"""Command line: `python -m persona_mining discover INPUT --out DIR ...`.
+"""Command line: `python -m persona_mining discover INPUT --out DIR ...` and
+`python -m persona_mining export WORKSPACE_DIR --format json|pdf|md|csv --out FILE`.
 
 Contract (relied on by checks outside this repo; extend, never break): bad input
 exits with status 2 and one line on stderr naming the file/column/row and what to
@@ -8,7 +9,6 @@ do, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -99,6 +99,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not path.is_dir():
         raise InputError(f"{args.workspace}: no such workspace directory — give DIR/workspace "
                          "as written by `discover --out DIR`")
+    if not (path / "manifest.json").exists() and (path / "workspace" / "manifest.json").exists():
+        path = path / "workspace"          # DIR given instead of DIR/workspace: what was meant
     out = export(load(path), args.format, args.out)
     print(f"written: {out}")
     return 0
@@ -107,6 +109,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_discover(args: argparse.Namespace) -> int:
     from . import cards, workspace
     from .csvsafe import write_csv
+    from .export import json_bytes
     from .pipeline import discover
 
     config = DiscoverConfig(
@@ -129,8 +132,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
     else:
         ws = discover(src, config, progress=progress)
     workspace.save(ws, out / "workspace")
-    (out / "personas.json").write_text(
-        json.dumps(cards.cards_document(ws), ensure_ascii=False, indent=2), "utf-8")
+    # The persona-card document of the JSON export (cards.cards_document), schema-validated.
+    (out / "personas.json").write_bytes(json_bytes(ws))
     write_csv(cards.assignments_frame(ws), out / "assignments.csv")
     if not args.quiet:
         _summary(ws, out)

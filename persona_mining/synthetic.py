@@ -1,10 +1,18 @@
 """Synthetic customers with planted personas: the sample data and the ground truth for tests.
 
-Each planted persona is a distinct mix of behaviours (channels, timing, discounts,
-returns, service, recency) with realistic spread, heavy tails and overlap; 5 % of
-customers are background noise. ``true_persona`` holds the ground truth, named so
-the role inference treats it as a label (reported, never clustered). E-mails are
-fake, on reserved example domains, and exist to prove PII never leaks.
+One row per customer: an id, a fake e-mail (PII bait), a signup date, twelve-month
+behaviour (orders, revenue, basket, channel mix, night orders, vouchers, returns,
+service contacts, newsletter opens, recency, categories) and four categoricals
+(device, region, loyalty flag, payment). Each planted persona (``PERSONAS``) is a
+distinct *combination* of behaviours with realistic spread, heavy tails and overlap
+on the features it does not define; ``noise_share`` of customers belong to none of
+them. ``true_persona`` holds the ground truth, named so role inference treats it as
+a label: reported per persona, never clustered. E-mails are fake, on the reserved
+example domains (RFC 2606), and exist to prove PII never leaks into outputs.
+
+Everything is vectorised numpy (1M x 40 in a few seconds) and deterministic per seed;
+the extra benchmark columns come from their own random stream, so the first 21
+columns are the same whatever ``extra_features`` is.
 """
 
 from __future__ import annotations
@@ -17,91 +25,143 @@ import pandas as pd
 
 TRUTH_COLUMN = "true_persona"
 NOISE = "noise"
+REFERENCE_DATE = "2026-10-31"   # the sample's "today": signup dates and recency count back from it
+ACTIVE_DAYS = 365               # orders_12m > 0  <=>  days_since_last_order <= 365
 
 
 @dataclass(frozen=True)
 class PersonaSpec:
+    """One planted persona: its size and the centre of its behaviour. Customers scatter
+    around these centres (negative binomial counts, lognormal money and recency, Beta
+    shares, Dirichlet channel mixes), so personas overlap on what does not define them."""
+
     name: str
-    share: float                 # of non-noise customers
+    share: float                 # of planted (non-noise) customers; all shares sum to 1
     orders: float                # mean orders in 12 months
     basket: float                # median basket value (EUR)
-    channels: tuple[float, float, float]   # app, web, store
-    night: float                 # share of orders 22:00-06:00
-    discount: float              # share of orders with a voucher
-    returns: float               # share of items returned
+    channels: tuple[float, float, float]   # mean share of orders via app, web, store
+    night: float                 # mean share of orders placed 22:00-06:00
+    discount: float              # mean share of orders with a voucher
+    returns: float               # mean share of items returned
     service: float               # mean service contacts in 12 months
-    newsletter: float            # newsletter open rate
-    recency: float               # median days since last order
-    categories: float            # mean product categories bought
+    newsletter: float            # mean newsletter open rate
+    recency: float               # median days since the last order
+    categories: float            # mean product categories ever bought
     device: tuple[float, float, float, float]    # iOS, Android, Desktop, Mixed
     loyalty: float               # share in the loyalty programme
     payment: tuple[float, float, float, float]   # card, PayPal, invoice, cash
+    traits: str = ""             # what defines the persona, in words (README, tests)
 
 
 PERSONAS: tuple[PersonaSpec, ...] = (
-    PersonaSpec("Everyday app shoppers", .30, 14, 42, (.75, .18, .07), .12, .20, .05, 0.8, .30, 9, 5,
-                (.5, .4, .05, .05), .65, (.55, .35, .05, .05)),
-    PersonaSpec("Store loyalists", .21, 7, 58, (.04, .12, .84), .02, .10, .03, 0.4, .18, 24, 3,
-                (.1, .1, .3, .5), .85, (.45, .05, .05, .45)),
+    PersonaSpec("Everyday app shoppers", .31, 14, 42, (.75, .18, .07), .12, .20, .05, 0.8, .30, 9, 5,
+                (.5, .4, .05, .05), .65, (.55, .35, .05, .05),
+                "frequent small app orders, recent, loyalty members, daytime"),
+    PersonaSpec("Store loyalists", .22, 7, 58, (.04, .12, .84), .02, .10, .03, 0.4, .18, 24, 3,
+                (.1, .1, .3, .5), .85, (.45, .05, .05, .45),
+                "buy in the store, loyalty card, pay by card or cash, ignore the newsletter"),
     PersonaSpec("Bargain hunters", .15, 9, 24, (.15, .78, .07), .08, .72, .07, 0.9, .65, 15, 4,
-                (.1, .1, .7, .1), .35, (.15, .7, .1, .05)),
-    PersonaSpec("Big-basket occasional buyers", .12, 2, 240, (.08, .60, .32), .05, .06, .06, 0.7, .22,
-                90, 6, (.15, .1, .6, .15), .30, (.35, .1, .5, .05)),
+                (.1, .1, .7, .1), .35, (.15, .7, .1, .05),
+                "voucher on most orders, small baskets, web and PayPal, read the newsletter"),
+    PersonaSpec("Big-basket occasional buyers", .12, 2, 240, (.08, .60, .32), .05, .06, .06, 0.7,
+                .22, 90, 6, (.15, .1, .6, .15), .30, (.35, .1, .5, .05),
+                "two orders a year with very large baskets, many categories, pay on invoice"),
     PersonaSpec("Serial returners", .08, 11, 95, (.12, .82, .06), .10, .25, .48, 4.0, .35, 12, 4,
-                (.3, .2, .4, .1), .40, (.2, .3, .45, .05)),
+                (.3, .2, .4, .1), .40, (.2, .3, .45, .05),
+                "send back half of what they order, web, frequent service contacts"),
     PersonaSpec("App night owls", .06, 16, 30, (.88, .10, .02), .72, .25, .06, 0.6, .15, 6, 3,
-                (.25, .7, .0, .05), .25, (.4, .55, .03, .02)),
-    PersonaSpec("Help seekers", .03, 4, 65, (.05, .45, .50), .03, .12, .12, 13, .12, 35, 2,
-                (.05, .05, .4, .5), .55, (.2, .05, .6, .15)),
-    PersonaSpec("Lapsed customers", .022, 0.15, 35, (.2, .5, .3), .08, .15, .05, 0.3, .04, 560, 1.2,
-                (.3, .3, .3, .1), .15, (.4, .3, .2, .1)),
+                (.25, .7, .0, .05), .25, (.4, .55, .03, .02),
+                "order in the app late at night, Android, very frequent and recent"),
+    PersonaSpec("Help seekers", .035, 4, 65, (.05, .45, .50), .03, .12, .12, 13, .12, 35, 2,
+                (.05, .05, .4, .5), .55, (.2, .05, .6, .15),
+                "a dozen service contacts a year for few orders, store and web, invoice"),
+    PersonaSpec("Lapsed customers", .025, 0.15, 35, (.2, .5, .3), .08, .15, .05, 0.3, .04, 560, 1.2,
+                (.3, .3, .3, .1), .15, (.4, .3, .2, .1),
+                "last order well over a year ago, no orders in 12 months, newsletter unread"),
 )
 DEVICES = ("iOS", "Android", "Desktop", "Mixed")
 PAYMENTS = ("card", "PayPal", "invoice", "cash")
 REGIONS = ("Nord", "Süd", "Ost", "West")
+REGION_SHARES = (.22, .34, .18, .26)
 FIRST = ("anna", "ben", "clara", "david", "emma", "felix", "greta", "hannah", "jonas", "lena",
-         "lukas", "marie", "noah", "paul", "sophie", "tim", "jürgen", "özlem", "zoe", "mia")
+         "lukas", "marie", "noah", "paul", "sophie", "tim", "juergen", "oezlem", "zoe", "mia",
+         "leon", "finn", "ida", "mats", "elif", "can", "nele", "karl", "ute", "petra")
 LAST = ("mueller", "schmidt", "schneider", "fischer", "weber", "meyer", "wagner", "becker",
-        "schulz", "hoffmann", "koch", "richter", "klein", "wolf", "neumann", "schwarz")
-DOMAINS = ("example.com", "example.org", "example.net")
+        "schulz", "hoffmann", "koch", "richter", "klein", "wolf", "neumann", "schwarz",
+        "yilmaz", "kowalski", "braun", "krueger", "hartmann", "lange", "schaefer", "vogel")
+DOMAINS = ("example.com", "example.org", "example.net")   # reserved: never a real mailbox
+MISSING_COLUMNS = ("avg_basket_value", "service_contacts_12m", "newsletter_open_rate", "device")
+SHARE_COLUMNS = ("share_app", "share_web", "share_store")
 
 
 def make_customers(n: int = 10_000, *, seed: int = 7, extra_features: int = 0,
                    noise_share: float = 0.05, missing_share: float = 0.03) -> pd.DataFrame:
-    """A customer table with planted personas (see module docstring); deterministic per seed."""
-    rng = np.random.default_rng(seed)
+    """A customer table with planted personas (see module docstring); deterministic per seed.
+
+    Columns: customer_id, email, signup_date, 13 behaviour columns, device, region,
+    loyalty_member, preferred_payment, then ``feature_01`` ... (``extra_features`` of
+    them: the first half weakly persona-dependent, the rest pure noise), then
+    ``true_persona``. Rows are shuffled. ``missing_share`` of the cells of
+    ``MISSING_COLUMNS`` are empty; ``avg_basket_value`` is also empty when there was
+    no order in 12 months.
+    """
+    if n < 1 or extra_features < 0:
+        raise ValueError(f"need n >= 1 and extra_features >= 0, got n={n}, "
+                         f"extra_features={extra_features}")
+    if not (0 <= noise_share < 1 and 0 <= missing_share < 1):
+        raise ValueError(f"noise_share and missing_share must be in [0, 1), got "
+                         f"{noise_share} and {missing_share}")
+    main_seq, extra_seq = np.random.SeedSequence(seed).spawn(2)
+    rng = np.random.default_rng(main_seq)
     persona = _persona_codes(n, noise_share, rng)
     P = _parameters(persona, rng)
     cols = _behaviour(P, rng, n)
     cols.update(_categoricals(P, rng, n))
-    cols.update(_extra(persona, rng, n, extra_features))
     _punch_missing(cols, rng, n, missing_share)
+    email = _emails(n, rng)
+    cols.update(_extra(persona, np.random.default_rng(extra_seq), n, extra_features))
     names = np.array([p.name for p in PERSONAS] + [NOISE], dtype=object)
-    frame = pd.DataFrame({"customer_id": [f"C{i:07d}" for i in range(1, n + 1)],
-                          "email": _emails(n, rng), **cols, TRUTH_COLUMN: names[persona]})
-    return frame
+    return pd.DataFrame({"customer_id": _ids(n), "email": email, **cols,
+                         TRUTH_COLUMN: names[persona]})
+
+
+def expected_shares(noise_share: float = 0.05) -> dict[str, float]:
+    """Intended share of all customers per persona (and noise) for a given noise_share."""
+    out = {p.name: p.share * (1 - noise_share) for p in PERSONAS}
+    out[NOISE] = noise_share
+    return out
+
+
+def _ids(n: int) -> list[str]:
+    width = max(7, len(str(n)))
+    return [f"C{i:0{width}d}" for i in range(1, n + 1)]
 
 
 def _persona_codes(n: int, noise_share: float, rng: np.random.Generator) -> np.ndarray:
-    """Exact shares (rounded), shuffled: persona index per customer, len(PERSONAS) = noise."""
+    """Exact shares (largest remainder), shuffled: the persona index of each customer,
+    len(PERSONAS) for noise."""
     n_noise = int(round(noise_share * n))
     shares = np.array([p.share for p in PERSONAS])
-    counts = np.floor(shares / shares.sum() * (n - n_noise)).astype(int)
-    counts[0] += n - n_noise - counts.sum()
+    quota = shares / shares.sum() * (n - n_noise)
+    counts = np.floor(quota).astype(np.int64)
+    short = (n - n_noise) - int(counts.sum())
+    counts[np.argsort(-(quota - counts), kind="stable")[:short]] += 1
     codes = np.concatenate([np.repeat(np.arange(len(PERSONAS)), counts),
                             np.full(n_noise, len(PERSONAS))])
     return rng.permutation(codes)
 
 
+_FIELDS = ("orders", "basket", "channels", "night", "discount", "returns", "service",
+           "newsletter", "recency", "categories", "device", "loyalty", "payment")
+
+
 def _parameters(persona: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Per-customer behaviour parameters: the persona's, or for noise a random mix of
-    every persona's parameters feature by feature (plausible but belonging nowhere)."""
-    fields = ("orders", "basket", "channels", "night", "discount", "returns", "service",
-              "newsletter", "recency", "categories", "device", "loyalty", "payment")
-    table = {f: np.array([getattr(p, f) for p in PERSONAS], dtype=float) for f in fields}
+    """Per-customer behaviour centres: the persona's, or for noise a random persona's
+    value drawn feature by feature (plausible customers who belong nowhere)."""
     noise = persona == len(PERSONAS)
     out = {}
-    for f, values in table.items():
+    for f in _FIELDS:
+        values = np.array([getattr(p, f) for p in PERSONAS], dtype=float)
         idx = np.where(noise, rng.integers(0, len(PERSONAS), len(persona)), persona)
         out[f] = values[idx]
     return out
@@ -114,28 +174,32 @@ def _beta(mean: np.ndarray, conc: float, rng: np.random.Generator) -> np.ndarray
 
 def _behaviour(P: dict[str, np.ndarray], rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     orders = rng.negative_binomial(4, 4 / (4 + P["orders"]))            # heavy-tailed counts
-    # Everyone but the lapsed bought in the last 12 months: that is what makes them active.
-    orders = np.where(P["orders"] >= 1, np.maximum(orders, 1), orders)
-    basket = np.round(P["basket"] * rng.lognormal(0, 0.35, n), 2)
-    revenue = np.round(orders * basket * rng.lognormal(0, 0.15, n), 2)
-    channels = _dirichlet_rows(P["channels"] * 25, rng)
-    signup_days = rng.integers(30, 2400, n)
-    recency = np.minimum(np.round(P["recency"] * rng.lognormal(0, 0.45, n)), signup_days)
+    basket = P["basket"] * rng.lognormal(0, 0.35, n)
+    per_order = rng.lognormal(0, 0.15, n)                              # baskets vary order to order
+    channels = _thousandths(_dirichlet_rows(P["channels"] * 25, rng))
+    recency = np.maximum(1, np.round(P["recency"] * rng.lognormal(0, 0.45, n))).astype(np.int64)
+    # Ordered in the last 12 months exactly when the last order is at most a year ago.
+    active = recency <= ACTIVE_DAYS
+    orders = np.where(active, np.maximum(orders, 1), 0).astype(np.int64)
+    revenue = np.round(orders * basket * per_order, 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        avg_basket = np.where(orders > 0, np.round(revenue / orders, 2), np.nan)
+    signup_days = np.maximum(rng.integers(30, 2400, n), recency)     # signed up before ordering
+    signup = (pd.Timestamp(REFERENCE_DATE) - pd.to_timedelta(signup_days, unit="D"))
     return {
-        "signup_date": (pd.Timestamp("2026-10-31") - pd.to_timedelta(signup_days, unit="D"))
-        .strftime("%Y-%m-%d").to_numpy(dtype=object),
-        "orders_12m": orders.astype(np.int64),
+        "signup_date": signup.strftime("%Y-%m-%d").to_numpy(dtype=object),
+        "orders_12m": orders,
         "revenue_12m": revenue,
-        "avg_basket_value": np.where(orders > 0, basket, np.nan),
-        "share_app": np.round(channels[:, 0], 3),
-        "share_web": np.round(channels[:, 1], 3),
-        "share_store": np.round(1 - np.round(channels[:, 0], 3) - np.round(channels[:, 1], 3), 3),
+        "avg_basket_value": avg_basket,
+        "share_app": channels[:, 0],
+        "share_web": channels[:, 1],
+        "share_store": channels[:, 2],
         "night_order_share": np.round(_beta(P["night"], 20, rng), 3),
         "discount_share": np.round(_beta(P["discount"], 15, rng), 3),
         "return_rate": np.round(_beta(P["returns"], 20, rng), 3),
         "service_contacts_12m": rng.poisson(P["service"] * rng.lognormal(0, 0.3, n)).astype(float),
         "newsletter_open_rate": np.round(_beta(P["newsletter"], 12, rng), 3),
-        "days_since_last_order": recency.astype(np.int64),
+        "days_since_last_order": recency,
         "categories_bought": np.maximum(1, rng.poisson(P["categories"])).astype(np.int64),
     }
 
@@ -144,6 +208,17 @@ def _dirichlet_rows(alpha: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Row-wise Dirichlet via normalised gammas (vectorised for millions of rows)."""
     g = rng.gamma(np.maximum(alpha, 1e-3))
     return g / g.sum(axis=1, keepdims=True)
+
+
+def _thousandths(shares: np.ndarray) -> np.ndarray:
+    """Round rows of shares to 3 decimals so each row still sums to exactly 1.000
+    (largest remainder): never -0.0, never 1.001."""
+    t = shares * 1000
+    k = np.floor(t)
+    short = (1000 - k.sum(axis=1)).round().astype(np.int64)          # 0, 1 or 2 thousandths
+    rank = np.argsort(np.argsort(-(t - k), axis=1, kind="stable"), axis=1, kind="stable")
+    k += rank < short[:, None]
+    return k / 1000
 
 
 def _pick(probs: np.ndarray, labels: tuple[str, ...], rng: np.random.Generator) -> np.ndarray:
@@ -155,28 +230,31 @@ def _pick(probs: np.ndarray, labels: tuple[str, ...], rng: np.random.Generator) 
 def _categoricals(P: dict[str, np.ndarray], rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     return {
         "device": _pick(P["device"] + 1e-9, DEVICES, rng),
-        "region": np.array(REGIONS, dtype=object)[rng.choice(4, n, p=[.22, .34, .18, .26])],
+        "region": np.array(REGIONS, dtype=object)[rng.choice(len(REGIONS), n, p=REGION_SHARES)],
         "loyalty_member": np.where(rng.random(n) < P["loyalty"], "yes", "no").astype(object),
         "preferred_payment": _pick(P["payment"] + 1e-9, PAYMENTS, rng),
     }
 
 
 def _extra(persona: np.ndarray, rng: np.random.Generator, n: int, k: int) -> dict[str, np.ndarray]:
-    """Extra numeric columns for benchmarks: the first half weakly persona-dependent."""
-    out = {}
-    offsets = rng.normal(0, 0.6, (len(PERSONAS) + 1, max(k, 1)))
-    offsets[-1] = 0.0
+    """Extra numeric columns for benchmarks: the first half weakly persona-dependent
+    (a persona offset of about half a standard deviation), the rest pure noise."""
+    out: dict[str, np.ndarray] = {}
+    if k == 0:
+        return out
+    offsets = rng.normal(0, 0.6, (len(PERSONAS) + 1, k)).astype(np.float32)
+    offsets[-1] = 0.0                                                  # noise customers: no offset
     for j in range(k):
-        base = rng.normal(0, 1, n).astype(np.float32)
+        col = rng.standard_normal(n, dtype=np.float32)
         if j < k // 2:
-            base += offsets[persona, j].astype(np.float32)
-        out[f"feature_{j + 1:02d}"] = np.round(base, 4)
+            col += offsets[persona, j]
+        out[f"feature_{j + 1:02d}"] = np.round(col, 4)
     return out
 
 
 def _punch_missing(cols: dict[str, np.ndarray], rng: np.random.Generator, n: int,
                    share: float) -> None:
-    for name in ("newsletter_open_rate", "avg_basket_value", "service_contacts_12m", "device"):
+    for name in MISSING_COLUMNS:
         hole = rng.random(n) < share
         col = cols[name]
         if col.dtype == object:
@@ -188,17 +266,21 @@ def _punch_missing(cols: dict[str, np.ndarray], rng: np.random.Generator, n: int
 
 
 def _emails(n: int, rng: np.random.Generator) -> list[str]:
-    f = rng.integers(0, len(FIRST), n)
-    last = rng.integers(0, len(LAST), n)
-    d = rng.integers(0, len(DOMAINS), n)
-    return [f"{FIRST[a]}.{LAST[b]}{i}@{DOMAINS[c]}" for i, (a, b, c) in enumerate(zip(f, last, d), 1)]
+    """vorname.nachname123@example.org: the number is a shuffled 1..n, so addresses are
+    unique and say nothing about the customer id."""
+    first = np.array(FIRST, dtype=object)[rng.integers(0, len(FIRST), n)]
+    last = np.array(LAST, dtype=object)[rng.integers(0, len(LAST), n)]
+    domain = np.array(DOMAINS, dtype=object)[rng.integers(0, len(DOMAINS), n)]
+    number = rng.permutation(n) + 1
+    return [f"{a}.{b}{c}@{d}" for a, b, c, d in zip(first, last, number.tolist(), domain)]
 
 
 def write_sample(path: str | Path, n: int = 10_000, seed: int = 7) -> Path:
-    """Write the sample CSV (UTF-8, comma, '.' decimal)."""
+    """Write the sample CSV: UTF-8, comma-separated, '.' decimal, '\\n' line ends; shares
+    and rates to 3 decimals, money to 2, counts as integers, empty cells for missing."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    make_customers(n, seed=seed).to_csv(path, index=False, encoding="utf-8")
+    make_customers(n, seed=seed).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
     return path
 
 

@@ -1,228 +1,644 @@
 """A4 persona-card PDF: an overview page, then one card per persona.
 
-Drawn with fpdf2 primitives (real, selectable text; DejaVu Sans embedded, so German
-text „Schnäppchen-Jäger“ über 50 € → App survives); charts are vector shapes drawn
-here, so nothing is fetched or rendered outside the process.
+Text is real, selectable text in DejaVu Sans, embedded (subset) from ``fonts/`` so German
+text — „Schnäppchen-Jäger“ über 50 € → App — prints everywhere. Charts (the persona map,
+the persona-vs-everyone trait bars) are built with Altair and rendered offline by
+vl-convert to PNG; they carry no text of their own: labels, numbers and sentences next
+to them are PDF text, aligned to the chart geometry, so they stay searchable and sharp.
+
+Layout rules: long names shrink, then wrap, then (past 400 characters) are shortened
+with "…" — the JSON keeps the full name; empty sections are left out; a card that runs
+over a page continues under a "(continued)" header.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
 
-from ..charts import PALETTE
+from ..charts import GREY, PALETTE
 
 FONTS = Path(__file__).with_name("fonts")
-W, MARGIN = 210, 16
+FONT = "DejaVu"
+W, H = 210.0, 297.0
+MARGIN, BOTTOM = 16.0, 17.0
 TEXT_W = W - 2 * MARGIN
-INK, MUTED, LIGHT = (33, 37, 41), (110, 117, 125), (236, 239, 243)
-BADGES = {"stable": (25, 135, 84), "shaky": (214, 130, 0), "unstable": (200, 50, 50),
+INK, MUTED, FAINT, LIGHT = (33, 37, 41), (108, 117, 125), (173, 181, 189), (236, 239, 243)
+POPULATION = (178, 186, 194)
+BADGES = {"stable": (25, 135, 84), "shaky": (205, 120, 0), "unstable": (200, 50, 50),
           "not measured": (130, 130, 130)}
-MAX_NAME = 300
-MAP_POINTS = 4000
+STABILITY_WORDS = {"stable": "found again reliably", "shaky": "found in most re-checks",
+                   "unstable": "often not found again", "not measured": "not re-checked"}
+MAX_NAME = 400          # characters of a name shown on a card (the JSON keeps it all)
+MAP_POINTS = 5000       # customers drawn on the map (a fixed-seed sample beyond that)
+LOCATOR_POINTS = 1500   # ... and on each card's small locator map
+PX_PER_MM = 4           # chart pixels per mm before vl-convert's 2x scale (~200 dpi)
+SECTIONS = (("goals", "Goals"), ("pain_points", "Pain points"), ("quotes", "Quotes"),
+            ("hypotheses", "Business hypotheses"))
 
 
-def to_pdf(ws: Any) -> bytes:
+def to_pdf(ws: Any, document: dict | None = None) -> bytes:
+    """The PDF as bytes: overview page (map, shares), then one page per persona."""
     from . import to_json
 
-    doc = to_json(ws)
+    doc = document or to_json(ws)
+    colors = [_rgb(PALETTE[i % len(PALETTE)]) for i in range(len(doc["personas"]))]
     pdf = _Doc(doc)
-    _overview(pdf, ws, doc)
+    pdf.map = _MapData(ws, doc)
+    _overview(pdf, doc, colors)
     for i, card in enumerate(doc["personas"]):
-        _card(pdf, card, _rgb(PALETTE[i % len(PALETTE)]))
+        _card(pdf, card, i, colors)
     return bytes(pdf.output())
 
 
+# -- document ---------------------------------------------------------------------------------
 class _Doc(FPDF):
     def __init__(self, doc: dict) -> None:
         super().__init__(format="A4", unit="mm")
         self.doc = doc
-        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.card: dict | None = None       # the card being drawn (for continuation headers)
+        self.card_color = INK
+        self.card_page = 0
+        self.map: Any = None         # _MapData, set by to_pdf
+        self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
         self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.set_auto_page_break(True, margin=18)
+        self.c_margin = 0           # text starts exactly where boxes and bars start
+        self.set_auto_page_break(True, margin=BOTTOM)
         self.set_title("Persona cards")
+        self.set_subject(f"Personas of {doc['provenance']['dataset'].get('file') or 'a dataset'}")
         self.set_creator("Persona Mining")
+        self.set_lang("en")
+        stamp = doc["provenance"].get("exported_at")
+        if stamp:
+            self.set_creation_date(_dt.datetime.fromisoformat(stamp))
+
+    # page furniture
+    def header(self) -> None:
+        if self.card is None or self.page_no() == self.card_page:
+            return
+        self.set_fill_color(*self.card_color)
+        self.rect(0, 0, W, 3, style="F")
+        self.set_xy(MARGIN, 8)
+        self.font(8, color=MUTED)
+        self.cell(TEXT_W, 4, _fit(self, f"{_clip(self.card['name'], MAX_NAME)} (continued)", TEXT_W))
+        self.set_y(15)
 
     def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("DejaVu", "", 7.5)
-        self.set_text_color(*MUTED)
-        ds = self.doc["provenance"]["dataset"].get("file") or "dataset"
-        self.cell(0, 5, _clip(f"Persona Mining · {ds} · page {self.page_no()}", 140), align="C")
-
-    def text_block(self, text: str, size: float = 10, bold: bool = False,
-                   color: tuple = INK, h: float | None = None) -> None:
-        self.set_font("DejaVu", "B" if bold else "", size)
-        self.set_text_color(*color)
+        prov = self.doc["provenance"]
+        self.set_y(-11)
+        self.font(7, color=FAINT)
+        left = f"Persona Mining · {prov['dataset'].get('file') or 'dataset'} · " \
+               f"{(prov.get('exported_at') or '')[:10]}"
         self.set_x(MARGIN)
-        self.multi_cell(TEXT_W, h or size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(TEXT_W - 30, 4, _fit(self, left, TEXT_W - 32))
+        self.cell(30, 4, f"page {self.page_no()} of {{nb}}", align="R")
 
-    def heading(self, text: str) -> None:
-        if self.get_y() > 255:
+    # text helpers
+    def font(self, size: float, bold: bool = False, color: Sequence[int] = INK) -> None:
+        self.set_font(FONT, "B" if bold else "", size)
+        self.set_text_color(*color)
+
+    def room(self) -> float:
+        return self.page_break_trigger - self.get_y()
+
+    def keep(self, height: float) -> None:
+        """Start a new page unless ``height`` mm still fit on this one."""
+        if self.room() < height:
             self.add_page()
-        self.ln(3)
-        self.text_block(text, 11, bold=True)
+
+    def lines(self, text: str, width: float, size: float, bold: bool = False) -> int:
+        self.font(size, bold)
+        return len(self.multi_cell(width, size * 0.45, text, dry_run=True,
+                                   output=MethodReturnValue.LINES))
+
+    def para(self, text: str, size: float = 9.5, color: Sequence[int] = INK, bold: bool = False,
+             x: float = MARGIN, width: float = TEXT_W, lh: float | None = None) -> None:
+        self.font(size, bold, color)
+        self.set_x(x)
+        self.multi_cell(width, lh or size * 0.47, text, align="L", new_x=XPos.LMARGIN,
+                        new_y=YPos.NEXT)
+
+    def heading(self, text: str, first_line: float = 8.0) -> None:
+        """Section heading, kept together with (at least) the first line after it."""
+        self.ln(3.2)
+        self.keep(6.5 + first_line)
+        self.font(10.5, bold=True)
+        self.set_x(MARGIN)
+        self.cell(TEXT_W, 5.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1)
 
-    def bullets(self, items: list[str], size: float = 9.5) -> None:
-        for item in items:
-            self.set_font("DejaVu", "", size)
-            self.set_text_color(*INK)
-            self.set_x(MARGIN)
-            self.cell(5, size * 0.5, "•")
-            self.multi_cell(TEXT_W - 5, size * 0.5, item, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            self.ln(0.8)
 
-
-def _overview(pdf: _Doc, ws: Any, doc: dict) -> None:
-    prov = doc["provenance"]
+# -- overview page ------------------------------------------------------------------------------
+def _overview(pdf: _Doc, doc: dict, colors: list) -> None:
+    prov, ds, cards = doc["provenance"], doc["provenance"]["dataset"], doc["personas"]
     pdf.add_page()
-    pdf.text_block("Personas", 26, bold=True, h=12)
-    ds = prov["dataset"]
-    made = prov.get("exported_at", "")[:10] or _dt.date.today().isoformat()
-    pdf.text_block(f"{len(doc['personas'])} personas mined from {ds.get('rows') or 0:,} customers "
-                   f"in “{_clip(ds.get('file') or 'dataset', 80)}” · {made}", 10.5, color=MUTED)
-    pdf.text_block(f"{doc['unassigned']['share']:.1%} of customers fit no persona well. "
-                   f"Method {prov['method']}, seed {prov['seed']}, {prov['edit_count']} edits by the "
-                   "team.", 9, color=MUTED)
-    pdf.ln(4)
-    _map(pdf, ws, doc, top=pdf.get_y(), height=95)
-    pdf.set_y(pdf.get_y() + 99)
-    pdf.heading("Share of customers")
+    pdf.font(24, bold=True)
+    pdf.set_x(MARGIN)
+    pdf.cell(TEXT_W, 11, "Personas", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    n = len(cards)
+    pdf.font(10.5, color=MUTED)
+    sub = (f"{_count(n, 'persona')} in {ds.get('rows') or 0:,} customers of "
+           f"“{ds.get('file') or 'your data'}” · {(prov.get('exported_at') or '')[:10]}")
+    pdf.set_x(MARGIN)
+    pdf.cell(TEXT_W, 6, _fit(pdf, sub, TEXT_W), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    un = doc["unassigned"]
+    pdf.para((f"{un['share']:.1%} of customers ({un['size']:,}) fit no persona well and are left "
+              "unassigned." if un["size"] else "Every customer belongs to a persona.")
+             + (" Each persona has its own page after this one." if n else ""), 9, MUTED)
+    pdf.ln(3)
+
+    # Rows of the share list, then the map takes what is left (within limits).
+    rows = n + 1
+    row_h = 6.0 if rows <= 12 else max(4.4, 6.0 - 0.08 * (rows - 12))
+    about_h = 20.0
+    free = pdf.page_break_trigger - pdf.get_y() - 12 - rows * row_h - about_h - 6
+    map_h = float(np.clip(free, 55, 135))
+    top = pdf.get_y()
+    _map(pdf, doc, colors, top, map_h)
+    pdf.set_y(top + map_h + 1.5)
+    pdf.font(7.5, color=MUTED)
+    pdf.set_x(MARGIN)
+    pdf.cell(TEXT_W, 4, "Each dot is a customer; similar customers lie close together. "
+             "Colours are personas, grey dots are unassigned.", new_x=XPos.LMARGIN,
+             new_y=YPos.NEXT)
+
+    pdf.heading("Share of customers", first_line=row_h)
+    for i, c in enumerate(cards):
+        _share_row(pdf, str(i + 1), c["name"], c["share"], c["size"], colors[i], row_h)
+    _share_row(pdf, "", "Unassigned", un["share"], un["size"], _rgb(GREY), row_h)
+    _about(pdf, doc, about_h)
+
+
+class _MapData:
+    """The 2-D map once per document: finite points, a fixed-seed sample, persona per point."""
+
+    def __init__(self, ws: Any, doc: dict) -> None:
+        self.labels = np.asarray(ws.state().labels).astype(str)
+        self.pts = np.asarray(ws.map2d, dtype=float)
+        self.ok = np.isfinite(self.pts).all(axis=1)
+        idx = np.flatnonzero(self.ok)
+        if len(idx) > MAP_POINTS:
+            idx = np.sort(np.random.default_rng(0).choice(idx, MAP_POINTS, replace=False))
+        self.idx = idx
+        self._base: dict = {}
+        index = {c["id"]: i for i, c in enumerate(doc["personas"])}
+        self.persona = np.array([index.get(lab, -1) for lab in self.labels[idx]], dtype=int)
+        if idx.size:
+            (x0, y0), (x1, y1) = self.pts[self.ok].min(axis=0), self.pts[self.ok].max(axis=0)
+            px, py = 0.04 * max(x1 - x0, 1e-9), 0.05 * max(y1 - y0, 1e-9)
+            self.dom_x, self.dom_y = [x0 - px, x1 + px], [y0 - py, y1 + py]
+
+    def png(self, colors: list, width: float, height: float, only: int | None = None,
+            limit: int | None = None, color: str | None = None) -> bytes:
+        """Dots coloured by persona (unassigned grey); with ``only``, just that persona's
+        dots; with ``color``, every dot in that colour. At most ``limit`` dots."""
+        import altair as alt
+        import pandas as pd
+
+        sel = np.arange(len(self.idx)) if only is None else np.flatnonzero(self.persona == only)
+        if limit and len(sel) > limit:
+            sel = np.sort(np.random.default_rng(1).choice(sel, limit, replace=False))
+        p = self.persona[sel]
+        domain, palette = list(range(-1, len(colors))), [GREY] + [_hex(c) for c in colors]
+        if color is not None:
+            domain, palette, p = [0], [color], np.zeros_like(p)
+        rows = self.idx[sel]
+        frame = pd.DataFrame({"x": self.pts[rows, 0], "y": self.pts[rows, 1], "p": p,
+                              "z": (p >= 0).astype(int)}).sort_values("z", kind="stable")
+        dot = 14 if width > 100 and len(self.idx) > 3000 else 22 if width > 100 else 7
+        chart = alt.Chart(alt.Data(name="rows")).mark_circle(size=dot, opacity=0.75).encode(
+            x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=self.dom_x, nice=False, zero=False)),
+            y=alt.Y("y:Q", axis=None, scale=alt.Scale(domain=self.dom_y, nice=False, zero=False)),
+            color=alt.Color("p:N", legend=None, scale=alt.Scale(domain=domain, range=palette)),
+            order=alt.Order("z:Q"),
+        ).properties(width=width * PX_PER_MM, height=height * PX_PER_MM)
+        return _png(chart, frame)
+
+    def locator(self, colors: list, i: int, width: float, height: float) -> tuple[bytes, bytes]:
+        """Everyone in light grey (rendered once per document), and persona ``i`` on top."""
+        key = (width, height)
+        if key not in self._base:
+            self._base[key] = self.png(colors, width, height, limit=LOCATOR_POINTS,
+                                       color="#d3d8de")
+        return self._base[key], self.png(colors, width, height, only=i, limit=LOCATOR_POINTS)
+
+    def centre(self, persona_id: str) -> tuple[float, float] | None:
+        m = self.ok & (self.labels == persona_id)
+        return tuple(np.median(self.pts[m], axis=0)) if m.any() else None
+
+    def to_mm(self, x: float, y: float, left: float, top: float, width: float,
+              height: float) -> tuple[float, float]:
+        return (left + (x - self.dom_x[0]) / (self.dom_x[1] - self.dom_x[0]) * width,
+                top + (self.dom_y[1] - y) / (self.dom_y[1] - self.dom_y[0]) * height)
+
+
+def _map(pdf: _Doc, doc: dict, colors: list, top: float, height: float) -> None:
+    """Persona map (Altair scatter, rendered offline) with numbered persona badges as text."""
+    md = pdf.map
+    pdf.set_fill_color(248, 249, 251)
+    pdf.rect(MARGIN, top, TEXT_W, height, style="F", round_corners=True, corner_radius=2)
+    if not md.idx.size:
+        return
+    pdf.image(io.BytesIO(md.png(colors, TEXT_W, height)), x=MARGIN, y=top, w=TEXT_W, h=height)
     for i, c in enumerate(doc["personas"]):
-        _share_bar(pdf, c["name"], c["share"], _rgb(PALETTE[i % len(PALETTE)]))
-    _share_bar(pdf, "Unassigned", doc["unassigned"]["share"], (200, 200, 200))
+        centre = md.centre(c["id"])
+        if centre is not None:
+            bx, by = md.to_mm(*centre, MARGIN, top, TEXT_W, height)
+            _number_badge(pdf, bx, by, str(i + 1), colors[i], radius=2.6)
 
 
-def _map(pdf: _Doc, ws: Any, doc: dict, top: float, height: float) -> None:
-    """The persona map as dots: each persona in its colour, unassigned in grey."""
-    pdf.set_fill_color(*LIGHT)
-    pdf.rect(MARGIN, top, TEXT_W, height, style="F")
-    labels = ws.state().labels
-    pts = ws.map2d
-    idx = np.arange(len(pts))
-    if len(idx) > MAP_POINTS:
-        idx = np.sort(np.random.default_rng(0).choice(len(idx), MAP_POINTS, replace=False))
-    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
-    sx = (TEXT_W - 8) / max(x1 - x0, 1e-9)
-    sy = (height - 8) / max(y1 - y0, 1e-9)
-    colors = {c["id"]: _rgb(PALETTE[i % len(PALETTE)]) for i, c in enumerate(doc["personas"])}
-    r = 0.45 if len(idx) > 2000 else 0.7
-    for i in idx:
-        pdf.set_fill_color(*colors.get(labels[i], (200, 200, 200)))
-        pdf.circle(MARGIN + 4 + (pts[i, 0] - x0) * sx, top + 4 + (y1 - pts[i, 1]) * sy, r, style="F")
+def _locator(pdf: _Doc, i: int, colors: list, x: float, y: float, w: float, h: float) -> None:
+    """Small map with this persona's customers in colour, everyone else in light grey."""
+    md = pdf.map
+    pdf.set_fill_color(248, 249, 251)
+    pdf.rect(x, y, w, h, style="F", round_corners=True, corner_radius=1.5)
+    if md.idx.size:
+        base, persona = md.locator(colors, i, w, h)
+        pdf.image(io.BytesIO(base), x=x, y=y, w=w, h=h)
+        pdf.image(io.BytesIO(persona), x=x, y=y, w=w, h=h)
+    pdf.font(6.5, color=MUTED)
+    pdf.set_xy(x, y + h + 0.6)
+    pdf.cell(w, 3, "where they are on the persona map", align="C")
 
 
-def _share_bar(pdf: _Doc, name: str, share: float, color: tuple) -> None:
-    if pdf.get_y() > 270:
+def _number_badge(pdf: _Doc, cx: float, cy: float, text: str, color: Sequence[int],
+                  radius: float = 2.2) -> None:
+    pdf.set_fill_color(255, 255, 255)
+    pdf.circle(cx, cy, radius + 0.45, style="F")
+    pdf.set_fill_color(*color)
+    pdf.circle(cx, cy, radius, style="F")
+    pdf.font(radius * 2.6 if len(text) < 2 else radius * 2.2, bold=True, color=(255, 255, 255))
+    pdf.set_xy(cx - radius, cy - radius)
+    pdf.cell(2 * radius, 2 * radius, text, align="C")
+
+
+def _share_row(pdf: _Doc, number: str, name: str, share: float, size: int,
+               color: Sequence[int], h: float) -> None:
+    if pdf.room() < h:
         pdf.add_page()
     y = pdf.get_y()
-    pdf.set_font("DejaVu", "", 8.5)
-    pdf.set_text_color(*INK)
-    pdf.set_xy(MARGIN, y)
-    pdf.cell(78, 5, _fit(pdf, name, 76))
+    r = min(2.1, h * 0.36)
+    if number:
+        _number_badge(pdf, MARGIN + r, y + h / 2, number, color, r)
+    pdf.font(8.5 if h >= 5 else 7.5)
+    pdf.set_xy(MARGIN + 2 * r + 2, y)
+    pdf.cell(84, h, _fit(pdf, " ".join(name.split()), 82))
+    bar_x, bar_w, bar_h = MARGIN + 94, 56.0, min(3.0, h * 0.55)
     pdf.set_fill_color(*LIGHT)
-    pdf.rect(MARGIN + 80, y + 1, 80, 3, style="F")
+    pdf.rect(bar_x, y + (h - bar_h) / 2, bar_w, bar_h, style="F")
     pdf.set_fill_color(*color)
-    pdf.rect(MARGIN + 80, y + 1, max(0.4, 80 * share), 3, style="F")
-    pdf.set_xy(MARGIN + 163, y)
-    pdf.cell(15, 5, f"{share:.1%}", align="R")
-    pdf.ln(6)
+    pdf.rect(bar_x, y + (h - bar_h) / 2, max(0.5, bar_w * share), bar_h, style="F")
+    pdf.set_xy(bar_x + bar_w + 1, y)
+    pdf.cell(13, h, f"{share:.1%}", align="R")
+    pdf.font(7.5 if h >= 5 else 6.5, color=MUTED)
+    pdf.cell(TEXT_W - (bar_x - MARGIN) - bar_w - 14, h, f"{size:,}", align="R")
+    pdf.set_y(y + h)
 
 
-def _card(pdf: _Doc, card: dict, color: tuple) -> None:
+def _about(pdf: _Doc, doc: dict, height: float) -> None:
+    """Small print at the foot of the overview: how to read stability, what made the personas."""
+    prov, ds = doc["provenance"], doc["provenance"]["dataset"]
+    cfg = prov.get("config", {})
+    if pdf.room() < height:
+        pdf.add_page()
+    pdf.set_y(max(pdf.get_y() + 4, pdf.page_break_trigger - height))
+    pdf.set_draw_color(*LIGHT)
+    pdf.line(MARGIN, pdf.get_y(), W - MARGIN, pdf.get_y())
+    pdf.ln(1.5)
+    boot = cfg.get("bootstrap")
+    pdf.para("Stability: how reliably a persona is found again when the discovery is re-run on "
+             "resampled customers (stable ≥ 0.75, shaky ≥ 0.5, else unstable). Traits compare a "
+             "persona with all customers; rules are plain-language tests that recognise its "
+             "members.", 7, MUTED)
+    sha = (ds.get("sha256") or "")[:12]
+    pdf.para(f"Made with Persona Mining {prov['packages'].get('persona-mining', '')} · method "
+             f"{prov['method']}" + (f" on a {cfg['embedding'].upper()} map" if cfg.get("embedding") else "")
+             + f", seed {prov['seed']}" + (f", {boot} stability re-runs" if boot else "")
+             + f" · data {ds.get('file') or '?'} ({ds.get('rows') or 0:,} rows × "
+             f"{ds.get('columns') or 0} columns" + (f", SHA-256 {sha}…" if sha else "") + ")"
+             f" · discovered {prov['created_at'][:10]} · {_count(prov['edit_count'], 'edit')} by "
+             "the team",
+             7, MUTED)
+
+
+# -- persona card ------------------------------------------------------------------------------
+LOCATOR_W, LOCATOR_H = 46.0, 31.0
+
+
+def _card(pdf: _Doc, card: dict, i: int, colors: list) -> None:
+    color = colors[i]
+    pdf.card, pdf.card_color = None, color
     pdf.add_page()
+    pdf.card, pdf.card_page = card, pdf.page_no()
+    n = len(pdf.doc["personas"])
     pdf.set_fill_color(*color)
-    pdf.rect(0, 0, W, 6, style="F")
-    pdf.set_y(12)
+    pdf.rect(0, 0, W, 11, style="F")
+    pdf.font(7.5, bold=True, color=(255, 255, 255))
+    pdf.set_xy(MARGIN, 3.5)
+    pdf.cell(TEXT_W / 2, 4, f"PERSONA {i + 1} OF {n}")
+    pdf.set_xy(MARGIN + TEXT_W / 2, 3.5)
+    pdf.cell(TEXT_W / 2, 4, card["id"], align="R")
+
+    top = 17.0
+    _locator(pdf, i, colors, W - MARGIN - LOCATOR_W, top, LOCATOR_W, LOCATOR_H)
+    head_w = TEXT_W - LOCATOR_W - 6
     name = _clip(card["name"], MAX_NAME)
-    size = 20 if len(name) <= 40 else 16 if len(name) <= 80 else 12
-    pdf.text_block(name, size, bold=True, h=size * 0.48)
-    pdf.ln(1)
-    pdf.text_block(card["description"], 10, color=MUTED)
-    pdf.ln(2)
+    size = next((s for s in (20, 17, 15) if pdf.lines(name, head_w, s, True) == 1), None) or \
+        next((s for s in (17, 14, 12) if pdf.lines(name, head_w, s, True) <= 2), 11)
+    pdf.set_y(top - 1)
+    pdf.para(name, size, bold=True, width=head_w, lh=size * 0.46)
+    pdf.ln(1.2)
+    desc = card["description"].strip()
+    below = top + LOCATOR_H + 6                      # first line clear of the locator map
+    if desc and pdf.get_y() + pdf.lines(desc, head_w, 9.5) * 4.6 > below + 10:
+        pdf.set_y(max(pdf.get_y(), below))           # a long description: full width below
+        pdf.para(desc, 9.5, MUTED, lh=4.6)
+    elif desc:
+        pdf.para(desc, 9.5, MUTED, width=head_w, lh=4.6)
+    pdf.set_y(max(pdf.get_y() + 3, below) if pdf.page_no() == pdf.card_page
+              else pdf.get_y() + 3)
     _facts(pdf, card)
     if card["traits"]:
-        pdf.heading("What sets them apart")
-        for t in card["traits"]:
-            _trait(pdf, t, color)
+        _traits(pdf, card["traits"], color)
     if card["rules"]:
-        pdf.heading("How to recognise them")
-        pdf.bullets([f"If {r['text']}" for r in card["rules"]])
-    for field, title in (("goals", "Goals"), ("pain_points", "Pain points"), ("quotes", "Quotes"),
-                         ("hypotheses", "Business hypotheses")):
-        if card[field]:
-            pdf.heading(title)
-            items = [f"„{q}“" for q in card[field]] if field == "quotes" else card[field]
-            pdf.bullets(items)
-    if card["notes"]:
+        _bullets(pdf, "How to recognise them", [f"If {r['text']}" for r in card["rules"]])
+    from . import journey_lines, label_lines
+
+    if journey_lines(card.get("journeys")):
+        _bullets(pdf, "Typical journeys", journey_lines(card["journeys"]))
+    if card.get("labels"):
+        _bullets(pdf, "Known labels of these customers", label_lines(card["labels"]))
+    if card["goals"] and card["pain_points"]:
+        _two_lists(pdf, ("Goals", card["goals"]), ("Pain points", card["pain_points"]))
+    else:
+        for f, title in SECTIONS[:2]:
+            if card[f]:
+                _bullets(pdf, title, card[f])
+    if card["quotes"]:
+        _quotes(pdf, card["quotes"], color)
+    if card["hypotheses"]:
+        _bullets(pdf, "Business hypotheses", card["hypotheses"])
+    if card["notes"].strip():
         pdf.heading("Notes")
-        pdf.text_block(card["notes"], 9.5)
+        pdf.para("\n".join(line.strip() for line in card["notes"].strip().splitlines()), 9.5)
     if card["tags"]:
-        pdf.ln(2)
-        pdf.text_block("Tags: " + ", ".join(card["tags"]), 8.5, color=MUTED)
+        _tags(pdf, card["tags"], color)
+    pdf.card = None
 
 
 def _facts(pdf: _Doc, card: dict) -> None:
+    """Share, size and the stability badge in three boxes."""
     y = pdf.get_y()
+    gap, h = 3.0, 16.0
+    widths = [46.0, 46.0, TEXT_W - 92 - 2 * gap]
     boxes = [("Share of customers", f"{card['share']:.1%}"), ("Customers", f"{card['size']:,}"),
-             ("Stability", card["stability_label"] + ("" if card["stability"] is None
-                                                      else f" ({card['stability']:.2f})"))]
-    w = TEXT_W / 3
-    for i, (label, value) in enumerate(boxes):
-        x = MARGIN + i * w
+             ("Stability", None)]
+    x = MARGIN
+    for w, (label, value) in zip(widths, boxes):
         pdf.set_fill_color(*LIGHT)
-        pdf.rect(x, y, w - 3, 16, style="F")
+        pdf.rect(x, y, w, h, style="F", round_corners=True, corner_radius=1.5)
         pdf.set_xy(x + 3, y + 2)
-        pdf.set_font("DejaVu", "", 7.5)
-        pdf.set_text_color(*MUTED)
+        pdf.font(7.5, color=MUTED)
         pdf.cell(w - 6, 4, label)
-        pdf.set_xy(x + 3, y + 7)
-        pdf.set_font("DejaVu", "B", 12)
-        pdf.set_text_color(*(BADGES[card["stability_label"]] if i == 2 else INK))
-        pdf.cell(w - 6, 6, value)
-    pdf.set_y(y + 19)
+        if value is not None:
+            pdf.set_xy(x + 3, y + 7.5)
+            pdf.font(13, bold=True)
+            pdf.cell(w - 6, 6, value)
+        else:
+            _stability(pdf, card, x + 3, y + 7.6, w - 6)
+        x += w + gap
+    pdf.set_y(y + h + 1)
 
 
-def _trait(pdf: _Doc, t: dict, color: tuple) -> None:
-    """Bar from the average (centre) to the persona's standardised difference, then the sentence."""
-    if pdf.get_y() > 262:
-        pdf.add_page()
+def _stability(pdf: _Doc, card: dict, x: float, y: float, width: float) -> None:
+    label = card["stability_label"]
+    pdf.font(9, bold=True, color=(255, 255, 255))
+    pill = pdf.get_string_width(label) + 5
+    pdf.set_fill_color(*BADGES[label])
+    pdf.rect(x, y, pill, 5.6, style="F", round_corners=True, corner_radius=2.8)
+    pdf.set_xy(x, y)
+    pdf.cell(pill, 5.6, label, align="C")
+    detail = STABILITY_WORDS[label] if card["stability"] is None else \
+        f"{card['stability']:.2f} · {STABILITY_WORDS[label]}"
+    pdf.font(8, color=MUTED)
+    pdf.set_xy(x + pill + 1.5, y)
+    pdf.cell(width - pill - 1.5, 5.6, _fit(pdf, detail, width - pill - 1.5))
+
+
+TRAIT_ROW = 9.0        # mm per trait: two bars on the left, the sentence on the right
+CHART_W = 40.0
+
+
+def _traits(pdf: _Doc, traits: list[dict], color: Sequence[int]) -> None:
+    """Persona vs all customers, one pair of bars per trait (each pair on its own scale:
+    traits have different units), the plain sentence beside it."""
+    pdf.heading("What sets them apart", first_line=5 + TRAIT_ROW)
     y = pdf.get_y()
-    cx, half = MARGIN + 22, 20
-    pdf.set_fill_color(*LIGHT)
-    pdf.rect(cx - half, y + 1, 2 * half, 3.2, style="F")
-    e = float(np.clip(t["effect_size"] or 0.0, -3, 3)) / 3 * half
-    # Same colours as the workbench: blue above the average, orange below.
-    pdf.set_fill_color(*((59, 91, 165) if e >= 0 else (232, 116, 59)))
-    pdf.rect(min(cx, cx + e), y + 1, max(abs(e), 0.4), 3.2, style="F")
-    pdf.set_draw_color(*MUTED)
-    pdf.line(cx, y + 0.3, cx, y + 4.9)
-    pdf.set_xy(MARGIN + 46, y)
-    pdf.set_font("DejaVu", "", 9.5)
-    pdf.set_text_color(*INK)
-    pdf.multi_cell(TEXT_W - 46, 4.8, t["sentence"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(1.2)
+    # legend
+    for k, (label, c) in enumerate((("this persona", color), ("all customers", POPULATION))):
+        x = MARGIN + k * 26
+        pdf.set_fill_color(*c)
+        pdf.rect(x, y + 1.2, 3, 2.2, style="F")
+        pdf.font(7, color=MUTED)
+        pdf.set_xy(x + 4, y)
+        pdf.cell(21, 4.6, label)
+    pdf.set_y(y + 5.5)
+    start = 0
+    while start < len(traits):                  # as many rows as fit, the rest overleaf
+        if pdf.room() < TRAIT_ROW:
+            pdf.add_page()
+        chunk = traits[start:start + max(1, int(pdf.room() // TRAIT_ROW))]
+        _trait_rows(pdf, chunk, color)
+        start += len(chunk)
+
+
+def _trait_rows(pdf: _Doc, traits: list[dict], color: Sequence[int]) -> None:
+    import altair as alt
+    import pandas as pd
+
+    top = pdf.get_y()
+    bar, gap = 2.3, 0.7
+    rects = []
+    for k, t in enumerate(traits):
+        pv, pop = t.get("persona_value"), t.get("population_value")
+        vals = [abs(v) if v is not None and np.isfinite(v) else 0.0 for v in (pv, pop)]
+        scale = max(vals) or 1.0
+        y = k * TRAIT_ROW + (TRAIT_ROW - 2 * bar - gap) / 2 - 1.0
+        for j, v in enumerate(vals):
+            y0 = y + j * (bar + gap)
+            rects.append({"x": 0.0, "x2": CHART_W, "y": y0, "y2": y0 + bar, "c": "track"})
+            rects.append({"x": 0.0, "x2": max(CHART_W * v / scale, 0.4 if v else 0.0),
+                          "y": y0, "y2": y0 + bar, "c": "persona" if j == 0 else "all"})
+    height = TRAIT_ROW * len(traits)
+    frame = pd.DataFrame(rects)
+    chart = alt.Chart(alt.Data(name="rows")).mark_rect().encode(
+        x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, CHART_W], nice=False, zero=False)),
+        x2="x2:Q",
+        y=alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[height, 0], nice=False, zero=False)),
+        y2="y2:Q",
+        color=alt.Color("c:N", legend=None, scale=alt.Scale(
+            domain=["track", "persona", "all"],
+            range=[_hex(c) for c in (LIGHT, color, POPULATION)])),
+    ).properties(width=CHART_W * PX_PER_MM, height=height * PX_PER_MM)
+    pdf.image(io.BytesIO(_png(chart, frame)), x=MARGIN, y=top, w=CHART_W, h=height)
+    tx, tw = MARGIN + CHART_W + 4, TEXT_W - CHART_W - 4
+    for k, t in enumerate(traits):
+        text = t["sentence"]
+        size = next((s for s in (9, 8.2, 7.5) if pdf.lines(text, tw, s) <= 2), 7.5)
+        lines = min(2, pdf.lines(text, tw, size))
+        if pdf.lines(text, tw, size) > 2:
+            text = _fit_lines(pdf, text, tw, size, 2)
+        lh = size * 0.45
+        pdf.font(size)
+        pdf.set_xy(tx, top + k * TRAIT_ROW + (TRAIT_ROW - lines * lh) / 2 - 1.0)
+        pdf.multi_cell(tw, lh, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_y(top + height)
+
+
+def _bullets(pdf: _Doc, title: str, items: list[str], size: float = 9.5) -> None:
+    pdf.heading(title, first_line=size * 0.5 + 1)
+    for item in items:
+        _bullet(pdf, item, MARGIN, TEXT_W, size)
+
+
+def _bullet(pdf: _Doc, item: str, x: float, width: float, size: float = 9.5) -> None:
+    lh = size * 0.47
+    pdf.keep(lh)
+    pdf.font(size)
+    pdf.set_x(x)
+    pdf.cell(4, lh, "•")
+    pdf.multi_cell(width - 4, lh, " ".join(item.split()), align="L", new_x=XPos.LMARGIN,
+                   new_y=YPos.NEXT)
+    pdf.ln(1)
+
+
+def _two_lists(pdf: _Doc, left: tuple[str, list[str]], right: tuple[str, list[str]]) -> None:
+    """Goals and pain points side by side (they are read together); one after the other
+    when together they would not fit on the page."""
+    col, gap = (TEXT_W - 8) / 2, 8.0
+
+    def height(items: list[str]) -> float:
+        return sum(pdf.lines(" ".join(i.split()), col - 4, 9.5) * 9.5 * 0.47 + 1 for i in items)
+
+    need = 9.7 + max(height(left[1]), height(right[1]))
+    if need > pdf.page_break_trigger - 30:           # longer than a page: plain flow
+        _bullets(pdf, *left)
+        _bullets(pdf, *right)
+        return
+    pdf.ln(3.2)
+    pdf.keep(need)
+    top = pdf.get_y()
+    bottoms = []
+    for k, (title, items) in enumerate((left, right)):
+        x = MARGIN + k * (col + gap)
+        pdf.set_xy(x, top)
+        pdf.font(10.5, bold=True)
+        pdf.cell(col, 5.5, title)
+        pdf.set_y(top + 6.5)
+        for item in items:
+            _bullet(pdf, item, x, col)
+        bottoms.append(pdf.get_y())
+    pdf.set_y(max(bottoms))
+
+
+def _quotes(pdf: _Doc, quotes: list[str], color: Sequence[int]) -> None:
+    pdf.heading("Quotes", first_line=6)
+    for q in quotes:
+        q = " ".join(q.split())
+        if not q.startswith(("„", "“", "\"", "«", "‚", "'", "”")):
+            q = f"“{q}”"
+        lh = 4.6
+        pdf.keep(lh + 1)
+        top, page = pdf.get_y(), pdf.page_no()
+        pdf.para(q, 9.5, (52, 58, 64), x=MARGIN + 4, width=TEXT_W - 4, lh=lh)
+        if pdf.page_no() == page:            # accent bar beside the quote
+            pdf.set_fill_color(*color)
+            pdf.rect(MARGIN, top + 0.4, 1.1, pdf.get_y() - top - 0.8, style="F")
+        pdf.ln(1.6)
+
+
+def _tags(pdf: _Doc, tags: list[str], color: Sequence[int]) -> None:
+    pdf.ln(4)
+    pdf.keep(6)
+    pdf.font(8)
+    x, y = MARGIN, pdf.get_y()
+    soft = tuple(int(255 - (255 - c) * 0.18) for c in color)
+    for tag in tags:
+        text = _fit(pdf, " ".join(tag.split()), TEXT_W - 6)
+        w = pdf.get_string_width(text) + 5
+        if x + w > W - MARGIN:
+            x, y = MARGIN, y + 6.5
+            if y + 6 > pdf.page_break_trigger:
+                pdf.add_page()
+                y = pdf.get_y()
+        pdf.set_fill_color(*soft)
+        pdf.rect(x, y, w, 5, style="F", round_corners=True, corner_radius=2.5)
+        pdf.set_xy(x, y)
+        pdf.font(8)
+        pdf.cell(w, 5, text, align="C")
+        x += w + 2
+    pdf.set_y(y + 6)
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def _png(chart: Any, frame: Any) -> bytes:
+    """Render an Altair chart over ``frame`` offline (vl-convert: no network, no browser).
+
+    The rows go in as a named dataset after ``to_dict``: Altair would otherwise validate
+    every row against the Vega-Lite schema (seconds for a map) and cap them at 5,000."""
+    import vl_convert as vlc
+
+    spec = chart.configure_view(strokeWidth=0).properties(
+        autosize={"type": "none"}, padding=0, background="transparent").to_dict(validate=False)
+    spec["datasets"] = {"rows": [{k: (float(v) if isinstance(v, (float, np.floating)) else
+                                      int(v) if isinstance(v, (int, np.integer)) else str(v))
+                                  for k, v in row.items()} for row in frame.to_dict("records")]}
+    return vlc.vegalite_to_png(spec, scale=2)
 
 
 def _fit(pdf: FPDF, text: str, width: float) -> str:
     """Shorten with … so the text fits in ``width`` mm at the current font."""
     if pdf.get_string_width(text) <= width:
         return text
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text + "…"
+    lo, hi = 0, len(text)
+    while lo < hi:                       # longest prefix that fits with the ellipsis
+        mid = (lo + hi + 1) // 2
+        if pdf.get_string_width(text[:mid].rstrip() + "…") <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
+def _fit_lines(pdf: _Doc, text: str, width: float, size: float, n: int) -> str:
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if pdf.lines(text[:mid].rstrip() + "…", width, size) <= n:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
 
 
 def _clip(text: str, n: int) -> str:
     text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' * (n != 1)}"
+
+
+def _hex(rgb: Sequence[int]) -> str:
+    return "#%02x%02x%02x" % tuple(rgb)
 
 
 def _rgb(hex_color: str) -> tuple[int, int, int]:
