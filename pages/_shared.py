@@ -1,28 +1,54 @@
 """What every page needs: the one workspace in session state, autosave, error display.
 
 Per-user state lives in ``st.session_state`` only: the Workspace under WS and the
-project name under PROJECT (plus transient UI state such as the map selection).
-Nothing per-user goes into st.cache_resource.
+project name under PROJECT (plus transient UI state such as the map selection, a split
+proposal or a freshly uploaded table). Nothing per-user goes into st.cache_resource, so
+two browser sessions never see each other's data.
+
+Every change of the workspace goes through :func:`commit`, which autosaves it to the
+open project on disk (atomically; only the edit log after an edit, everything after a
+discovery). A new session reopens the last project, so a browser refresh or a server
+restart continues where the user left off.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import streamlit as st
 
-from persona_mining import projects
+from persona_mining import charts, projects
 from persona_mining.errors import InputError
 
 WS, PROJECT, SELECTION, SPLIT = "workspace", "project", "selection", "split_proposal"
+MAP_VERSION = "map_version"          # bumped to reset the map's rectangle selection
 SAMPLE_PROJECT = "Sample customers"
 ROOT = Path(__file__).resolve().parents[1]
+log = logging.getLogger("persona_mining.app")
+
+
+def ensure_router() -> None:
+    """Run every page through app.py's st.navigation.
+
+    Streamlit treats a folder named ``pages/`` next to the main script as a legacy
+    multipage app until ``st.navigation`` has run once in the process: the first visitor
+    of a fresh server who lands on e.g. /personas would get that page without the router
+    (no sidebar, no layout, a nav listing every file). Switch that mode off and rerun:
+    the rerun goes through app.py and keeps the requested page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def ensure_workspace() -> None:
     """First visit of a session: reopen the last project, else load the sample."""
+    ensure_router()
     if WS in st.session_state:
         return
     name = projects.last_project()
@@ -39,7 +65,7 @@ def ensure_workspace() -> None:
         ws = sample_workspace()
     st.session_state[WS] = ws
     st.session_state[PROJECT] = SAMPLE_PROJECT
-    projects.save_project(ws, SAMPLE_PROJECT)
+    _save(ws, SAMPLE_PROJECT, full=True)
 
 
 def workspace() -> Any:
@@ -47,14 +73,42 @@ def workspace() -> Any:
     return st.session_state[WS]
 
 
+def project_name() -> str:
+    return st.session_state.get(PROJECT) or SAMPLE_PROJECT
+
+
+def _save(ws: Any, name: str, *, full: bool) -> bool:
+    try:
+        projects.save_project(ws, name, edits_only=not full)
+        return True
+    except (OSError, InputError) as exc:
+        log.warning("autosave of project %r failed: %s", name, exc)
+        st.session_state["save_error"] = (f"Could not save project “{name}”: {exc}. Your "
+                                          "changes are kept in this browser tab only.")
+        return False
+
+
 def commit(ws: Any, *, full: bool = False) -> None:
-    """Make ``ws`` current and autosave it (edits only, unless the data changed)."""
+    """Make ``ws`` current and autosave it (edit log only, unless ``full``)."""
     st.session_state[WS] = ws
-    name = st.session_state.get(PROJECT) or SAMPLE_PROJECT
-    projects.save_project(ws, name, edits_only=not full)
+    _save(ws, project_name(), full=full)
 
 
-def apply_edit(make_edit) -> bool:
+def replace_workspace(ws: Any, project: str) -> None:
+    """New data or a new discovery: switch to ``ws`` under ``project``, save it in full,
+    and forget view state that pointed into the old data (map selection, split preview)."""
+    st.session_state[PROJECT] = projects.safe_name(project)
+    reset_view_state()
+    commit(ws, full=True)
+
+
+def reset_view_state() -> None:
+    for key in (SELECTION, SPLIT, "merge_ids"):
+        st.session_state.pop(key, None)
+    st.session_state[MAP_VERSION] = st.session_state.get(MAP_VERSION, 0) + 1
+
+
+def apply_edit(make_edit: Callable[[Any], dict]) -> bool:
     """Build an edit from the current state, apply it, autosave; show InputErrors."""
     ws = workspace()
     with user_errors():
@@ -73,33 +127,48 @@ def user_errors() -> Iterator[None]:
 
 
 def persona_label(ws: Any, pid: str) -> str:
-    return "Unassigned" if pid == "unassigned" else f"{pid} · {ws.persona_name(pid)}"
+    return charts.persona_label(ws, pid)
 
 
 def project_sidebar() -> None:
     """Project switcher: which project is open, open another, save under a new name."""
     ws = workspace()
+    current = project_name()
     with st.sidebar:
         st.markdown("**Project**")
-        current = st.session_state.get(PROJECT) or SAMPLE_PROJECT
-        st.caption(f"Open: {current} · {ws.n:,} customers · {len(ws.personas())} personas · "
+        st.caption(f"Open: {md(current)} · {ws.n:,} customers · {len(ws.personas())} personas · "
                    f"{len(ws.edits)} edits (saved automatically)")
         if err := st.session_state.pop("startup_error", None):
             st.warning(f"The last project could not be opened: {err}")
+        if err := st.session_state.pop("save_error", None):
+            st.error(err)
         saved = [p.name for p in projects.list_projects()]
-        if len(saved) > 1:
-            choice = st.selectbox("Switch project", saved, index=saved.index(current)
-                                  if current in saved else 0, key="project_choice")
-            if choice != current and st.button("Open project", key="open_project"):
+        if len(saved) > 1 or (saved and current not in saved):
+            others = [n for n in saved if n != current]
+            choice = st.selectbox("Open another project", others, index=None,
+                                  placeholder="choose a saved project", key="project_choice")
+            if st.button("Open project", key="open_project", disabled=choice is None):
                 with user_errors():
                     st.session_state[WS] = projects.open_project(choice)
                     st.session_state[PROJECT] = choice
-                    st.session_state.pop(SELECTION, None)
-                    st.session_state.pop(SPLIT, None)
+                    reset_view_state()
+                    st.session_state.pop("dataset", None)
+                    st.session_state.pop("project_choice", None)
                     st.rerun()
-        new = st.text_input("Save as new project", key="save_as_name", placeholder="project name")
-        if st.button("Save copy", key="save_as") and new.strip():
-            with user_errors():
-                projects.save_project(ws, new.strip())
-                st.session_state[PROJECT] = projects.safe_name(new.strip())
-                st.rerun()
+        with st.form("save_as_form", border=False, clear_on_submit=True):
+            new = st.text_input("Save as new project", key="save_as_name",
+                                placeholder="project name")
+            if st.form_submit_button("Save copy") and new.strip():
+                with user_errors():
+                    projects.save_project(ws, new.strip())
+                    st.session_state[PROJECT] = projects.safe_name(new.strip())
+                    st.rerun()
+
+
+def md(text: Any) -> str:
+    """User text for markdown-rendering elements: shown literally (no links, images, math
+    or formatting; Streamlit never renders raw HTML without unsafe_allow_html)."""
+    out = str(text)
+    for ch in "\\`*_[]<>#|~$":
+        out = out.replace(ch, "\\" + ch)
+    return out
