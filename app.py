@@ -1,26 +1,42 @@
-"""Persona Mining workbench: a small router over the pages in pages/."""
+"""Persona Mining workbench: a small router over the pages in pages/.
 
+    streamlit run app.py
+
+opens with the last project, or the sample customers already discovered.
+"""
+
+import logging
 from pathlib import Path
 
 import streamlit as st
 
-from pages._shared import PROJECT, WS, ensure_workspace, project_sidebar
+from pages._shared import ensure_workspace, project_sidebar
 
-st.set_page_config(page_title="Persona Mining", layout="wide")
+st.set_page_config(page_title="Persona Mining", page_icon=":material/groups:", layout="wide")
 ensure_workspace()
 
 HERE = Path(__file__).parent
-pages = [
-    st.Page("pages/personas.py", title="Personas", default=True),
-    st.Page("pages/explore.py", title="Explore"),
-    st.Page("pages/refine.py", title="Refine"),
-    st.Page("pages/discover.py", title="Discover"),
-    st.Page("pages/data.py", title="Data"),
+personas = [
+    st.Page("pages/personas.py", title="Personas", icon=":material/badge:", default=True),
+    st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:"),
+    st.Page("pages/refine.py", title="Refine", icon=":material/tune:"),
 ]
-for optional, title in (("pages/export.py", "Export"), ("pages/track.py", "Track")):
-    if (HERE / optional).exists():
-        pages.append(st.Page(optional, title=title))
+if (HERE / "pages/export.py").exists():
+    personas.append(st.Page("pages/export.py", title="Export", icon=":material/download:"))
+setup = [
+    st.Page("pages/data.py", title="Data", icon=":material/table_chart:"),
+    st.Page("pages/discover.py", title="Discover", icon=":material/auto_awesome:"),
+]
+if (HERE / "pages/track.py").exists():
+    setup.append(st.Page("pages/track.py", title="Track", icon=":material/monitoring:"))
 
-nav = st.navigation(pages)
-project_sidebar()
-nav.run()
+nav = st.navigation({"Your personas": personas, "Data and discovery": setup})
+st.session_state["previous_page"] = st.session_state.get("current_page")
+st.session_state["current_page"] = nav.title
+try:
+    project_sidebar()
+    nav.run()
+except Exception:   # never a traceback in the browser; st.rerun/st.stop are not Exceptions
+    logging.getLogger("persona_mining.app").exception("page %s failed", nav.title)
+    st.error("Something went wrong on this page. Your project is saved; reload the page or "
+             "go back to the previous step. The details are in the server log.")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -103,7 +104,7 @@ def replace_workspace(ws: Any, project: str) -> None:
 
 
 def reset_view_state() -> None:
-    for key in (SELECTION, SPLIT, "merge_ids"):
+    for key in (SELECTION, SPLIT, "map_box"):
         st.session_state.pop(key, None)
     st.session_state[MAP_VERSION] = st.session_state.get(MAP_VERSION, 0) + 1
 
@@ -123,7 +124,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
 
 
 def persona_label(ws: Any, pid: str) -> str:
@@ -136,12 +137,13 @@ def project_sidebar() -> None:
     current = project_name()
     with st.sidebar:
         st.markdown("**Project**")
-        st.caption(f"Open: {md(current)} · {ws.n:,} customers · {len(ws.personas())} personas · "
-                   f"{len(ws.edits)} edits (saved automatically)")
+        st.caption(f"Open: {md(current)} · {ws.n:,} customers · "
+                   f"{plural(len(ws.personas()), 'persona')} · "
+                   f"{plural(len(ws.edits), 'edit')} (saved automatically)")
         if err := st.session_state.pop("startup_error", None):
             st.warning(f"The last project could not be opened: {err}")
         if err := st.session_state.pop("save_error", None):
-            st.error(err)
+            st.error(md(err))
         saved = [p.name for p in projects.list_projects()]
         if len(saved) > 1 or (saved and current not in saved):
             others = [n for n in saved if n != current]
@@ -165,10 +167,14 @@ def project_sidebar() -> None:
                     st.rerun()
 
 
+def plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def md(text: Any) -> str:
     """User text for markdown-rendering elements: shown literally (no links, images, math
     or formatting; Streamlit never renders raw HTML without unsafe_allow_html)."""
     out = str(text)
-    for ch in "\\`*_[]<>#|~$":
+    for ch in "\\`*_[]<>#|~$:@":         # ':' '@': no autolinked URLs or e-mail addresses
         out = out.replace(ch, "\\" + ch)
-    return out
+    return re.sub(r"(?i)(www)\.", r"\1\\.", out)

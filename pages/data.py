@@ -3,60 +3,91 @@
 import pandas as pd
 import streamlit as st
 
-from pages._shared import PROJECT, SAMPLE_PROJECT, SELECTION, WS, user_errors, workspace
+from pages._shared import (PROJECT, SAMPLE_PROJECT, md, replace_workspace, reset_view_state,
+                           user_errors, workspace)
 from persona_mining import projects
 from persona_mining.errors import InputError
-from persona_mining.events import (FEATURES, EventConfig, EventMapping, aggregate_events,
-                                   detect_event_columns)
-from persona_mining.ingest import ColumnRoles, infer_roles, quality_report, read_table
-from persona_mining.roles import ALL_ROLES, DESCRIPTIONS
+from persona_mining.ingest import ColumnRoles, QualityReport, infer_roles, quality_report, read_table
+from persona_mining.roles import ALL_ROLES, DESCRIPTIONS, PII, TEXT
 
 ws = workspace()
 st.title("Data")
 limit = st.get_option("server.maxUploadSize")
 dataset = st.session_state.get("dataset")
+EVENTS = "one row per event (an event log)"
 
-uploaded = st.file_uploader(
-    f"Upload customer behaviour data — one row per customer (CSV, TSV, TXT, Parquet, Excel .xlsx, "
-    f"JSON Lines; up to {limit} MB)", type=["csv", "tsv", "txt", "parquet", "xlsx", "jsonl", "json"],
-    key="upload")
+
+def project_for(source: str) -> str:
+    try:
+        return projects.safe_name(source.rsplit(".", 1)[0])
+    except InputError:
+        return "Uploaded data"
+
+
+def new_dataset(frame, report, upload_id, kind, **extra) -> dict:
+    roles = infer_roles(frame, id_col=extra.pop("id_col", None), source=report.source)
+    return {"frame": frame, "report": report, "upload_id": upload_id, "new": True, "kind": kind,
+            "base_roles": roles.to_dict(), "roles": roles.as_mapping(),
+            "project": project_for(report.source), **extra}
+
+
 if "file_kind_next" in st.session_state:   # set by a button below: apply before the widget exists
     st.session_state["file_kind"] = st.session_state.pop("file_kind_next")
-kind = st.radio("The file has", ["one row per customer", "one row per event (an event log)"],
-                horizontal=True, key="file_kind")
+kind = st.radio("The file has", ["one row per customer", EVENTS], horizontal=True, key="file_kind")
+uploaded = st.file_uploader(
+    f"Upload customer data (CSV, TSV, TXT, Parquet, Excel .xlsx, JSON Lines; up to {limit} MB)",
+    type=["csv", "tsv", "txt", "parquet", "xlsx", "jsonl", "json"], key="upload",
+    help="One row per customer with what they do (orders, channels, spend …), or an event "
+         "log with one row per touchpoint. Columns with personal data such as e-mail "
+         "addresses are recognised and never used.")
 if uploaded is not None and (dataset is None or dataset.get("upload_id") != uploaded.file_id
                              or dataset.get("kind") != kind):
-    with user_errors():
-        frame, report = read_table(uploaded.getvalue(), name=uploaded.name)
-        if kind.startswith("one row per event"):
-            st.session_state["event_log"] = {"log": frame, "report": report,
-                                             "upload_id": uploaded.file_id}
-            st.session_state.pop("dataset", None)
-            dataset = None
-        else:
-            st.session_state.pop("event_log", None)
-            roles = infer_roles(frame, source=report.source)
-            st.session_state["dataset"] = {
-                "frame": frame, "report": report, "upload_id": uploaded.file_id, "new": True,
-                "kind": kind, "roles": {it.column: it.role for it in roles.items},
-                "project": projects.safe_name(report.source.rsplit(".", 1)[0]),
-            }
-            dataset = st.session_state["dataset"]
+    log_ = st.session_state.get("event_log")
+    if not (kind == EVENTS and log_ is not None and log_.get("upload_id") == uploaded.file_id):
+        with user_errors():
+            frame, report = read_table(uploaded.getvalue(), name=uploaded.name)
+            if kind == EVENTS:
+                st.session_state["event_log"] = {"log": frame, "report": report,
+                                                 "upload_id": uploaded.file_id}
+            else:
+                st.session_state.pop("event_log", None)
+                st.session_state["dataset"] = dataset = new_dataset(frame, report,
+                                                                    uploaded.file_id, kind)
 
-if st.button("Use the sample event log", key="use_event_sample",
+b1, b2, _ = st.columns([1, 1, 2])
+if b1.button("Use the sample customers", key="use_sample", width="stretch",
+             help="10,000 synthetic customers of an online shop with planted personas"):
+    from persona_mining.sample import sample_workspace
+
+    st.session_state.pop("dataset", None)
+    st.session_state.pop("event_log", None)
+    with user_errors():
+        if SAMPLE_PROJECT in [p.name for p in projects.list_projects()]:
+            st.session_state["workspace"] = projects.open_project(SAMPLE_PROJECT)
+            st.session_state[PROJECT] = SAMPLE_PROJECT
+            reset_view_state()
+        else:
+            replace_workspace(sample_workspace(), SAMPLE_PROJECT)
+        st.rerun()
+if b2.button("Use the sample event log", key="use_event_sample", width="stretch",
              help="78,000 touchpoints of 3,000 synthetic customers with planted journey personas"):
     from persona_mining.sample import SAMPLE_DIR
 
-    path = SAMPLE_DIR / "events.csv"
-    frame, report = read_table(path)
-    st.session_state["event_log"] = {"log": frame, "report": report, "upload_id": "sample-events"}
-    st.session_state["file_kind_next"] = "one row per event (an event log)"
-    st.rerun()
+    with user_errors():
+        frame, report = read_table(SAMPLE_DIR / "events.csv")
+        st.session_state["event_log"] = {"log": frame, "report": report,
+                                         "upload_id": "sample-events"}
+        st.session_state["file_kind_next"] = EVENTS
+        st.rerun()
 
 log = st.session_state.get("event_log")
-if log is not None and kind.startswith("one row per event"):
-    st.subheader("Map the event log")
-    st.caption("Which column holds what. Customer and time are required.")
+if log is not None and kind == EVENTS:
+    from persona_mining.events import (FEATURES, EventConfig, EventMapping, aggregate_events,
+                                       detect_event_columns)
+
+    st.subheader("Map the event log", anchor=False)
+    st.caption(f"“{md(log['report'].source)}”: {len(log['log']):,} events. Which column holds "
+               "what? Customer and time are required.")
     cols = list(log["log"].columns)
     try:
         guess = detect_event_columns(cols)
@@ -71,9 +102,9 @@ if log is not None and kind.startswith("one row per event"):
             ("account", "Account (B2B: personas of firms)", False))):
         options = ([] if required else ["(none)"]) + cols
         default = getattr(guess, role, None) if guess else None
-        col = (c1, c2, c3)[i % 3]
-        choice = col.selectbox(label, options, index=options.index(default) if default in options else 0,
-                               key=f"map_{role}")
+        choice = (c1, c2, c3)[i % 3].selectbox(
+            label, options, index=options.index(default) if default in options else 0,
+            key=f"map_{role}")
         mapping[role] = None if choice == "(none)" else choice
     gap = st.number_input("A visit ends after this many minutes without events", 1, 1440, 30,
                           key="session_gap")
@@ -82,38 +113,18 @@ if log is not None and kind.startswith("one row per event"):
             m = EventMapping(**mapping)
             frame, report = aggregate_events(log["log"], m, EventConfig(session_gap_minutes=gap),
                                              name=log["report"].source)
-            roles = infer_roles(frame, id_col=frame.columns[0], source=report.source)
-            st.session_state["dataset"] = {
-                "frame": frame, "report": report, "upload_id": log["upload_id"], "new": True,
-                "kind": kind, "roles": {it.column: it.role for it in roles.items},
-                "project": projects.safe_name(report.source.rsplit(".", 1)[0]),
-                "events": {"log": log["log"], "mapping": m, "gap": gap},
-            }
+            st.session_state["dataset"] = new_dataset(
+                frame, report, log["upload_id"], kind, id_col=frame.columns[0],
+                events={"log": log["log"], "mapping": m, "gap": gap})
             st.rerun()
     with st.expander("What the behaviour features mean"):
         st.dataframe(pd.DataFrame({"feature": list(FEATURES), "meaning": list(FEATURES.values())}),
                      hide_index=True, width="stretch")
 
-if st.button("Use the sample customers instead", key="use_sample"):
-    from persona_mining.sample import sample_workspace
-
-    st.session_state.pop("dataset", None)
-    st.session_state.pop(SELECTION, None)
-    st.session_state[WS] = sample_workspace()
-    st.session_state[PROJECT] = SAMPLE_PROJECT
-    projects.save_project(st.session_state[WS], SAMPLE_PROJECT)
-    st.rerun()
-
 if dataset:
     frame, report = dataset["frame"], dataset["report"]
-    st.success(f"Read “{report.source}”: {report.n_rows:,} rows × {report.n_columns} columns. "
-               "Check the column roles, then run discovery on the Discover page.")
-else:
-    frame, report = ws.data, None
-    st.info(f"Current data: “{ws.source.get('source')}” — {ws.source.get('n_rows', ws.n):,} rows "
-            f"× {ws.source.get('n_columns')} columns (personal-data columns are not kept).")
-
-if report is not None:
+    st.success(f"Read “{md(report.source)}”: {report.n_rows:,} rows × {report.n_columns} columns. "
+               "Check the column roles below, then run discovery on the Discover page.")
     facts = [f"format {report.format}"]
     if report.encoding:
         facts.append(f"encoding {report.encoding}")
@@ -121,52 +132,87 @@ if report is not None:
         facts.append(f"delimiter {report.delimiter!r}")
     if report.decimal:
         facts.append(f"decimal {report.decimal!r}")
-    st.caption(" · ".join(facts))
-    for reason, count in report.dropped_rows:
-        st.caption(f"Dropped {count:,} rows: {reason}")
-    for col, reason in report.dropped_columns:
-        st.caption(f"Dropped column {col}: {reason}")
-    for note in report.notes:
-        st.caption(note)
-
-st.subheader("Preview")
-st.dataframe(frame.head(50), width="stretch")
-
-st.subheader("Column roles")
-st.caption("What each column is used for. " + " · ".join(f"**{r}**: {d}" for r, d in DESCRIPTIONS.items()))
-if dataset:
-    roles = infer_roles(frame, source=report.source).with_overrides(dataset["roles"], report.source)
+    notes = [" · ".join(facts)]
+    notes += [f"Dropped {count:,} rows: {reason}" for reason, count in report.dropped_rows]
+    notes += [f"Dropped column {col}: {reason}" for col, reason in report.dropped_columns]
+    notes += list(report.notes)
+    st.caption("  \n".join(md(n) for n in notes))
 else:
-    roles = ColumnRoles.from_dict(ws.roles)
-table = roles.to_frame()[["column", "role", "reason"]]
-if dataset:
-    edited = st.data_editor(
-        table, hide_index=True, width="stretch", key="roles_editor",
-        disabled=["column", "reason"],
-        column_config={"role": st.column_config.SelectboxColumn("role", options=list(ALL_ROLES),
-                                                                required=True)})
-    new_roles = dict(zip(edited["column"], edited["role"]))
-    if new_roles != dataset["roles"]:
-        with user_errors():
-            infer_roles(frame, source=report.source).with_overrides(new_roles, report.source)
-            dataset["roles"] = new_roles
-            roles = ColumnRoles.from_dict({"items": [
-                {"column": c, "role": r, "reason": "set by you", "inferred": False}
-                for c, r in new_roles.items()]})
-else:
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.caption("Upload a file to change roles; roles of the current data are those used in discovery.")
+    frame = ws.data
+    st.info(f"Current data: “{md(ws.source.get('source'))}” — {ws.source.get('n_rows', ws.n):,} "
+            f"rows × {ws.source.get('n_columns')} columns, project “{md(st.session_state.get(PROJECT, ''))}”. "
+            "Upload a file above to start a new project.")
 
-st.subheader("Data quality")
+st.subheader("Preview", anchor=False)
+preview = frame.head(50).copy()
+private = [i["column"] for i in (dataset["base_roles"]["items"] if dataset else [])
+           if i["role"] == PII and i["column"] in preview.columns]
+for col in private:                       # personal data is not shown, not even here
+    preview[col] = "••• personal data •••"
+st.dataframe(preview, width="stretch", hide_index=True)
+
+st.subheader("Column roles", anchor=False)
+st.caption("What each column is used for. Change a role in the **role** column; it takes "
+           "effect when you run discovery.")
+with st.expander("What the roles mean"):
+    st.dataframe(pd.DataFrame({"role": list(DESCRIPTIONS), "meaning": list(DESCRIPTIONS.values())}),
+                 hide_index=True, width="stretch")
 if dataset:
-    q = quality_report(frame, roles)
-    for w in q.warnings:
-        st.warning(w)
-    st.dataframe(q.to_frame(), hide_index=True, width="stretch")
+    base = ColumnRoles.from_dict(dataset["base_roles"])
+    editor_key, stored = f"roles_{dataset['upload_id']}", dataset["roles"]
 else:
-    qf = pd.DataFrame(ws.quality["columns"])
-    for w in ws.quality.get("warnings", []):
-        st.warning(w)
-    if not qf.empty:
-        qf["warnings"] = qf["warnings"].map(lambda w: "; ".join(w))
-        st.dataframe(qf, hide_index=True, width="stretch")
+    base = ColumnRoles.from_dict(ws.roles)
+    gone = [i.column for i in base.items if i.column not in frame.columns]
+    base = ColumnRoles(tuple(i for i in base.items if i.column in frame.columns))
+    if gone:
+        st.caption("Not kept in the project (personal data or free text): " +
+                   ", ".join(md(c) for c in gone))
+    editor_key = f"roles_current_{st.session_state.get(PROJECT, '')}_{ws.provenance.get('created_at', '')}"
+    stored = {**base.as_mapping(), **st.session_state.get("roles_draft", {})}
+table = base.to_frame()[["column", "role", "reason"]]
+tall = "content" if len(table) <= 40 else "auto"
+edited = st.data_editor(
+    table, hide_index=True, width="stretch", height=tall, key=editor_key,
+    disabled=["column", "reason"],
+    column_config={"role": st.column_config.SelectboxColumn(
+        "role", options=list(ALL_ROLES), required=True,
+        help="id · numeric · categorical · boolean · datetime · ignore · pii · label …"),
+        "reason": st.column_config.TextColumn("why", width="large")})
+new_roles = dict(zip(edited["column"], edited["role"]))
+changed = {c: r for c, r in new_roles.items() if r != base.role(c)}
+source_name = report.source if dataset else str(ws.source.get("source", "data"))
+try:
+    roles = base.with_overrides(changed, source_name)
+    if dataset:
+        dataset["roles"] = new_roles
+    else:
+        st.session_state["roles_draft"] = changed
+except InputError as exc:            # e.g. two id columns: say so, keep the last valid roles
+    st.error(md(exc))
+    kept = {c: r for c, r in stored.items() if r != base.role(c)}
+    roles = base.with_overrides(kept, source_name)
+if changed:
+    st.caption("Changed by you: " + ", ".join(f"{md(c)} → {r}" for c, r in changed.items()))
+
+st.subheader("Data quality", anchor=False)
+if dataset:
+    key = tuple(sorted(roles.as_mapping().items()))
+    if dataset.get("quality_key") != key:
+        dataset["quality"], dataset["quality_key"] = quality_report(frame, roles), key
+    q = dataset["quality"]
+else:
+    q = QualityReport.from_dict(ws.quality)
+for w in q.warnings:
+    st.warning(md(w))
+qf = q.to_frame()
+st.caption(f"{q.n_rows:,} rows · {q.duplicate_rows:,} duplicate rows · "
+           f"{q.duplicate_ids:,} duplicate ids")
+st.dataframe(qf, hide_index=True, width="stretch", height=tall, column_config={
+    "missing_share": st.column_config.NumberColumn("missing", format="percent"),
+    "n_unique": st.column_config.NumberColumn("distinct values", format="localized"),
+    "skew": st.column_config.NumberColumn("skew", format="%.2f",
+                                          help="Lopsidedness of numbers; strongly skewed "
+                                               "columns are log-transformed"),
+    "warnings": st.column_config.TextColumn("warnings", width="large")})
+if any(r in (PII, TEXT) for r in roles.as_mapping().values()):
+    st.caption("Columns with personal data or free text are never used and never stored.")

@@ -1,51 +1,60 @@
 """Explore: the persona map, selections, and how personas differ trait by trait."""
 
-import numpy as np
 import streamlit as st
 
-from pages._shared import SELECTION, workspace
+from pages._shared import MAP_VERSION, SELECTION, md, workspace
 from persona_mining import charts
 from persona_mining.profile import humanize
 
 ws = workspace()
 st.title("Explore the persona map")
-st.caption("Each dot is a customer; customers who behave alike sit close together. "
-           "Drag a rectangle on the map to select customers and see what they have in common.")
+st.caption("Each dot is a customer; customers who behave alike sit close together. Drag a "
+           "rectangle on the map to select customers and see what they have in common. "
+           "Double-click the map to clear the rectangle.")
 
-features = [c for c in ws.prep.source_columns_ if c in ws.data.columns]
-color_by = st.selectbox("Colour by", ["persona"] + features, key="color_by",
+color_by = st.selectbox("Colour by", ["persona"] + charts.colorable_columns(ws), key="color_by",
                         format_func=lambda c: "persona" if c == "persona" else humanize(c))
+version = st.session_state.get(MAP_VERSION, 0)
 event = st.altair_chart(charts.map_chart(ws, color_by), width="stretch",
-                        on_select="rerun", selection_mode="brush", key="map")
-box = (event.selection.get("brush") if event and hasattr(event, "selection") else None) or {}
-if box:
+                        on_select="rerun", selection_mode="brush", key=f"map_{version}")
+box = (event.selection.get("brush") if event is not None and hasattr(event, "selection")
+       else None) or {}
+drawn = st.session_state.get("map_box")
+if box and box != drawn:                       # a new rectangle: select the customers in it
+    st.session_state["map_box"] = box
     st.session_state[SELECTION] = charts.rows_in_box(ws, box).tolist()
-
-rows = np.asarray(st.session_state.get(SELECTION, []), dtype=np.int64)
+elif not box and drawn:
+    st.session_state.pop("map_box", None)
+    if st.session_state.get("previous_page") == "Explore":   # double-click on the map
+        st.session_state.pop(SELECTION, None)
+    # else: back from another page; the map is fresh, the selection is kept
 if ws.n > charts.MAP_MAX_POINTS:
     st.caption(f"The map shows a random {charts.MAP_MAX_POINTS:,} of {ws.n:,} customers; "
-               "selections include every customer inside the rectangle.")
+               "a selection includes every customer inside the rectangle.")
 
-st.subheader("Selection")
+st.subheader("Selection", anchor=False)
+rows = charts.valid_rows(ws, st.session_state.get(SELECTION, []))
 if len(rows) == 0:
     st.info("No customers selected. Drag a rectangle on the map.")
 else:
-    labels = ws.state().labels[rows]
-    ids, counts = np.unique(labels, return_counts=True)
-    mix = ", ".join(f"{ws.persona_name(i) if i != 'unassigned' else 'Unassigned'} {c / len(rows):.0%}"
-                    for i, c in sorted(zip(ids, counts), key=lambda t: -t[1])[:4])
-    st.write(f"**{len(rows):,} customers selected** — {mix}. "
-             "Move them to a persona on the Refine page.")
-    if st.button("Clear selection", key="clear_selection"):
+    mix = ", ".join(f"{md(name)} {share:.0%}" for name, share in charts.selection_mix(ws, rows))
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.markdown(f"**{len(rows):,} customers selected** — {mix}. To move them to another "
+                  "persona, go to Refine → Reassign selection.")
+    if right.button("Clear selection", key="clear_selection", width="stretch"):
         st.session_state.pop(SELECTION, None)
+        st.session_state.pop("map_box", None)
+        st.session_state[MAP_VERSION] = version + 1    # a new map widget: the rectangle goes
         st.rerun()
-    st.dataframe(charts.selection_profile(ws, rows), hide_index=True, width="stretch")
+    st.caption("How the selected customers differ from all customers and from the persona "
+               "most of them belong to (strongest differences first).")
+    st.dataframe(charts.selection_profile(ws, rows), hide_index=True, width="stretch",
+                 height="content")
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("How personas differ")
-    st.caption("Blue: above the average customer, red: below (standardised difference).")
-    st.altair_chart(charts.heatmap(ws), width="stretch")
-with right:
-    st.subheader("Persona sizes")
-    st.altair_chart(charts.size_bars(ws), width="stretch")
+st.subheader("Persona sizes", anchor=False)
+st.altair_chart(charts.size_bars(ws), width="stretch")
+
+st.subheader("How personas differ", anchor=False)
+st.caption("The traits that separate personas most. Blue: more than the average customer, "
+           "red: less (differences in standard deviations, capped at ±2). Hover for values.")
+st.altair_chart(charts.heatmap(ws), width="stretch")

@@ -5,7 +5,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from pages._shared import PROJECT, commit, user_errors, workspace
+from pages._shared import PROJECT, commit, md, user_errors, workspace
 from persona_mining import export
 
 FLASH = "export_import_result"
@@ -47,7 +47,7 @@ st.caption("Bring names, descriptions, goals, pain points, quotes, hypotheses, n
            "from an exported JSON back onto the matching personas — matched by persona id, "
            "else by name. Every change is an edit, so Undo on the Refine page takes it back.")
 if done := st.session_state.pop(FLASH, None):
-    st.success(done)
+    st.success(md(done))
 up = st.file_uploader("Persona cards JSON", type=["json"], key="import_cards")
 if up is not None:
     with user_errors():
@@ -67,7 +67,7 @@ if up is not None:
                          "changes": st.column_config.TextColumn(width="medium")})
         if report.unmatched_personas:
             st.caption("Personas without a card in the file (left as they are): " +
-                       ", ".join(report.unmatched_personas))
+                       ", ".join(md(p) for p in report.unmatched_personas))
         if st.button(f"Import {len(report.edits)} changes", key="do_import",
                      disabled=not report.edits, type="primary"):
             commit(export.import_cards(ws, doc, up.name))

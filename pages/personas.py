@@ -1,36 +1,32 @@
 """Personas: one card per persona, readable without knowing how it was computed."""
 
-import pandas as pd
 import streamlit as st
 
-from pages._shared import commit, user_errors, workspace
+from pages._shared import commit, md, user_errors, workspace
 from persona_mining import charts, refine
+from persona_mining.cards import MIN_LABEL_COUNT
 from persona_mining.profile import humanize
 
 ws = workspace()
 st.title("Personas")
 personas = ws.personas()
 labels = ws.state().labels
-unassigned = float((labels == "unassigned").mean())
-st.caption(f"{len(personas)} personas found in {ws.n:,} customers of "
-           f"“{ws.source.get('source', 'your data')}”. {unassigned:.0%} of customers fit no "
-           "persona well. Edit any field below; changes are saved automatically.")
-show_ids = st.toggle("Show customer ids of example customers", value=False, key="show_ids",
-                     help="Off by default: ids identify people.")
+n_out = int((labels == refine.UNASSIGNED).sum())
+fit = ("Every customer belongs to one of them." if n_out == 0 else
+       f"{n_out:,} customers ({n_out / ws.n:.0%}) fit no persona well and are left out.")
+st.caption(f"{len(personas)} personas found among {ws.n:,} customers in "
+           f"“{md(ws.source.get('source', 'your data'))}”. {fit} Edit any card below; "
+           "changes are saved automatically.")
+show_ids = st.toggle("Show customer ids", value=False, key="show_ids",
+                     help="Off by default: ids point to real people. Turn on only if you "
+                          "need to look a typical customer up.")
 
-BADGE = {"stable": ("green", "found again reliably when re-checked"),
-         "shaky": ("orange", "found in most re-checks — treat with care"),
-         "unstable": ("red", "often not found again — consider merging it"),
-         "not measured": ("gray", "not measured")}
-
-
-def example_customers(p) -> pd.DataFrame:
-    cols = [c for c in ws.prep.source_columns_ if c in ws.data.columns][:8]
-    ex = ws.data.iloc[list(p.prototypes)][cols].copy()
-    ex.columns = [humanize(c) for c in cols]
-    if show_ids:
-        ex.insert(0, "customer id", ws.ids[list(p.prototypes)])
-    return ex.reset_index(drop=True)
+BADGE = {"stable": ("green", "Stable", "comes back reliably"),
+         "shaky": ("orange", "Shaky", "comes back mostly: treat with care"),
+         "unstable": ("red", "Unstable", "often does not come back: consider merging it"),
+         "not measured": ("gray", "Not checked", "stability not checked")}
+LISTS = (("goals", "Goals"), ("pain_points", "Pain points"), ("quotes", "Quotes"),
+         ("hypotheses", "Business hypotheses"))
 
 
 def lines(value) -> str:
@@ -40,7 +36,7 @@ def lines(value) -> str:
 def edit_form(p, fields) -> None:
     with st.form(f"form_{p.id}", border=False):
         name = st.text_input("Name", value=fields.get("name") or p.suggested_name,
-                             key=f"name_{p.id}")
+                             key=f"name_{p.id}", max_chars=refine.MAX_TEXT)
         desc = st.text_area("Description", value=fields.get("description") or p.suggested_description,
                             key=f"desc_{p.id}", height=80)
         c1, c2 = st.columns(2)
@@ -53,71 +49,102 @@ def edit_form(p, fields) -> None:
         notes = c1.text_area("Notes", fields.get("notes", ""), key=f"notes_{p.id}")
         tags = c2.text_input("Tags (comma separated)", ", ".join(fields.get("tags", [])),
                              key=f"tags_{p.id}")
-        if st.form_submit_button("Save changes"):
+        if st.form_submit_button("Save changes", type="primary"):
             new = {"name": name, "description": desc, "goals": goals.splitlines(),
                    "pain_points": pains.splitlines(), "quotes": quotes.splitlines(),
                    "hypotheses": hyps.splitlines(), "notes": notes,
                    "tags": [t.strip() for t in tags.split(",")]}
             shown = {"name": p.suggested_name, "description": p.suggested_description, "notes": ""}
             with user_errors():
-                edits = [refine.edit_set(ws.state(), p.id, f, v) for f, v in new.items()]
+                current = workspace()
+                edits = [refine.edit_set(current.state(), p.id, f, v) for f, v in new.items()]
                 edits = [e for e in edits
                          if e["value"] != (fields.get(e["field"]) or shown.get(e["field"], []))]
                 for e in edits:
-                    commit(workspace().with_edit(e))
+                    current = current.with_edit(e)
                 if edits:
+                    commit(current)
                     st.rerun()
 
 
-for p in personas:
+def card(p) -> None:
     fields = ws.state().fields.get(p.id, {})
     with st.container(border=True):
-        head, stats = st.columns([3, 2])
-        head.subheader(ws.persona_name(p.id))
-        head.write(fields.get("description") or p.suggested_description)
-        color, meaning = BADGE[p.stability_label]
-        stab = "" if p.stability is None else f" ({p.stability:.2f})"
+        head, stats = st.columns([3, 1])
+        head.subheader(md(ws.persona_name(p.id)), anchor=False)
+        head.write(md(fields.get("description") or p.suggested_description))
+        if fields.get("tags"):
+            head.caption("Tags: " + ", ".join(md(t) for t in fields["tags"]))
+        color, word, meaning = BADGE.get(p.stability_label, BADGE["not measured"])
         stats.metric("Share of customers", f"{p.share:.1%}", help=f"{p.size:,} customers")
-        stats.badge(f"{p.stability_label}{stab}", color=color)
+        score = "" if p.stability is None else f" · {p.stability:.2f}"
+        stats.badge(f"{word}{score}", color=color,
+                    help="How reliably this persona comes back when the analysis is repeated "
+                         "on other samples of customers: 1 = every time; 0.75 and more is "
+                         "stable, below 0.5 unstable.")
         stats.caption(f"{p.size:,} customers · {p.id} · {meaning}")
-        left, right = st.columns([3, 2])
+
+        left, right = st.columns([1, 1])
         with left:
             st.markdown("**What sets them apart**")
-            for t in p.traits:
-                st.markdown(f"- {t.sentence}")
+            if p.traits:
+                st.markdown("\n".join(f"- {md(t.sentence)}" for t in p.traits))
+            else:
+                st.caption("Nothing sets them clearly apart from the average customer.")
+        with right:
             chart = charts.trait_bars(p)
             if chart is not None:
                 st.altair_chart(chart, width="stretch")
-        with right:
+
+        left, right = st.columns([1, 1])
+        with left:
             if p.rules:
                 st.markdown("**How to recognise them**")
-                for r in p.rules:
-                    st.markdown(f"- If {r.text}")
-            for f, title in (("goals", "Goals"), ("pain_points", "Pain points"),
-                             ("quotes", "Quotes"), ("hypotheses", "Business hypotheses")):
+                st.markdown("\n".join(f"- If {md(r.text)}" for r in p.rules))
+            for col, mix in p.label_mix:      # known labels; never values of a few people
+                shown = [(v, s) for v, s in mix[:3] if s >= 0.01 and s * p.size >= MIN_LABEL_COUNT]
+                if shown:
+                    st.caption(f"{md(humanize(col))}: " +
+                               ", ".join(f"{md(v)} {s:.0%}" for v, s in shown))
+        with right:
+            for f, title in LISTS:
                 if fields.get(f):
                     st.markdown(f"**{title}**")
-                    for item in fields[f]:
-                        st.markdown(f"- {item}")
-            if fields.get("tags"):
-                st.caption("Tags: " + ", ".join(fields["tags"]))
-            for col, mix in p.label_mix:
-                st.caption(f"{humanize(col)}: " + ", ".join(f"{v} {s:.0%}" for v, s in mix[:3]))
-        journey = ws.extras.get("journeys", {}).get(p.id) if ws.state().origin.get(p.id) == "discovered" else None
+                    st.markdown("\n".join(f"- {md(item)}" for item in fields[f]))
+            if fields.get("notes"):
+                st.markdown("**Notes**")
+                st.text(fields["notes"])
+
+        journey = (ws.extras.get("journeys", {}).get(p.id)
+                   if ws.state().origin.get(p.id) == "discovered" else None)
         if journey:
             with st.expander("Customer journey", expanded=False):
                 st.markdown("**Most frequent steps**")
-                st.altair_chart(charts.transition_chart(journey), width="stretch")
-                if journey["before_purchase"]:
+                jchart = charts.transition_chart(journey)
+                if jchart is not None:
+                    st.altair_chart(jchart, width="stretch")
+                if journey.get("before_purchase"):
                     st.markdown("**Just before a purchase:** " + ", ".join(
-                        f"{b['touchpoint']} ({b['share']:.0%})" for b in journey["before_purchase"][:3]))
-                if journey["paths"]:
-                    st.markdown("**Typical path:** " + " → ".join(journey["paths"][0]["path"]))
-                st.caption(f"First touchpoints: {', '.join(journey['first_touchpoints'])} · last: "
-                           f"{', '.join(journey['last_touchpoints'])}"
-                           + ("" if journey["channel_switch_rate"] is None else
-                              f" · switches channel in {journey['channel_switch_rate']:.0%} of steps"))
+                        f"{md(b['touchpoint'])} ({b['share']:.0%})"
+                        for b in journey["before_purchase"][:3]))
+                if journey.get("paths"):
+                    st.markdown("**Typical path:** " + " → ".join(
+                        md(s) for s in journey["paths"][0]["path"]))
+                rate = journey.get("channel_switch_rate")
+                st.caption(f"First touchpoints: {', '.join(map(md, journey.get('first_touchpoints', [])))}"
+                           f" · last: {', '.join(map(md, journey.get('last_touchpoints', [])))}"
+                           + ("" if rate is None else f" · switches channel in {rate:.0%} of steps"))
         with st.expander("Typical customers of this persona"):
-            st.dataframe(example_customers(p), hide_index=True)
+            st.caption("The customers who are most typical for this persona, described by "
+                       "what they do.")
+            st.dataframe(charts.example_customers(ws, p, show_ids=show_ids), hide_index=True,
+                         width="stretch")
         with st.expander("Edit name, description, goals, pain points, quotes, notes"):
             edit_form(p, fields)
+
+
+if not personas:
+    st.info("No personas yet: every customer is unassigned. Try other settings on the "
+            "Discover page, or undo the last edit on the Refine page.")
+for p in personas:
+    card(p)

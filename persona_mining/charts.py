@@ -1,4 +1,9 @@
-"""Altair chart builders shared by the pages and the PDF export (never calls streamlit)."""
+"""Charts and tables for the workbench pages and the PDF export (never calls streamlit).
+
+Everything here is a pure function of a workspace (and a few arguments): the pages only
+read widgets, call one of these, and render the result. Nothing returned here contains
+customer ids unless a function says so explicitly (``example_customers(show_ids=True)``).
+"""
 
 from __future__ import annotations
 
@@ -8,52 +13,110 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .profile import UNASSIGNED, humanize, trait_table
+from .profile import UNASSIGNED, fmt, humanize, is_share, trait_table
 
 MAP_MAX_POINTS = 20_000
 PALETTE = ["#3b5ba5", "#e8743b", "#19a979", "#ed4a7b", "#945ecf", "#13a4b4", "#525df4",
            "#bf399e", "#6c8893", "#ee6868", "#2f6497", "#b4a22c", "#7f7f7f", "#8c564b",
            "#17becf", "#bcbd22", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
 GREY = "#c8c8c8"
+PERSONA_BLUE, AVERAGE_GREY = "#3b5ba5", "#b9bec7"
+_BOOKKEEPING = ("= (missing)", "= (other)")   # one-hot levels that are not traits
 
 
+# -- labels -------------------------------------------------------------------------------
+def persona_label(ws: Any, pid: str) -> str:
+    """'P3 · Bargain hunters', or 'Unassigned'."""
+    return "Unassigned" if pid == UNASSIGNED else f"{pid} · {ws.persona_name(pid)}"
+
+
+def _feature_label(feature: str) -> str:
+    if " = " in feature:
+        col, level = feature.split(" = ", 1)
+        return f"{humanize(col)}: {level}"
+    return humanize(feature)
+
+
+def trait_value(kind: str, column: str, value: float) -> str:
+    """A trait's value in the units a reader expects: '48 %', '13.5', '40 days ago'."""
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    if kind in ("categorical", "boolean"):
+        return f"{value * 100:.0f} %"
+    if kind == "datetime":
+        return f"{fmt(value)} days ago"
+    return fmt(value, column)
+
+
+# -- the persona map ---------------------------------------------------------------------------
 def map_frame(ws: Any, color_by: str = "persona", seed: int = 0) -> pd.DataFrame:
     """Rows for the 2-D map: x, y, row (position), persona name and the colouring column.
-    Large data are sampled to MAP_MAX_POINTS (the map stays responsive)."""
+    Large data are sampled to MAP_MAX_POINTS (the map stays responsive). No identifiers."""
     labels = ws.state().labels
-    names = {p.id: f"{p.id} · {ws.persona_name(p.id)}" for p in ws.personas()}
+    names = {p.id: persona_label(ws, p.id) for p in ws.personas()}
     names[UNASSIGNED] = "Unassigned"
     rows = np.arange(ws.n)
     if ws.n > MAP_MAX_POINTS:
         rows = np.sort(np.random.default_rng(seed).choice(ws.n, MAP_MAX_POINTS, replace=False))
     df = pd.DataFrame({"x": ws.map2d[rows, 0], "y": ws.map2d[rows, 1], "row": rows,
-                       "persona": [names.get(l, l) for l in labels[rows]]})
+                       "persona": [names.get(lab, lab) for lab in labels[rows]]})
     if color_by != "persona" and color_by in ws.data.columns:
-        df[color_by] = ws.data[color_by].to_numpy()[rows]
+        values = ws.data[color_by].iloc[rows]
+        if not pd.api.types.is_numeric_dtype(values):
+            values = values.astype(object).where(values.notna(), "(missing)").astype(str)
+        df[color_by] = values.to_numpy()
     return df
 
 
+def colorable_columns(ws: Any) -> list[str]:
+    """Columns the map can be coloured by: behaviour features and label columns (no ids,
+    no personal data: those are not in the workspace's table as features)."""
+    from .roles import LABEL
+
+    features = [c for c in ws.prep.source_columns_ if c in ws.data.columns]
+    labels = [i["column"] for i in ws.roles.get("items", [])
+              if i["role"] == LABEL and i["column"] in ws.data.columns]
+    return features + [c for c in labels if c not in features]
+
+
 def persona_colors(ws: Any) -> tuple[list[str], list[str]]:
-    names = [f"{p.id} · {ws.persona_name(p.id)}" for p in ws.personas()]
-    domain = names + ["Unassigned"]
-    return domain, [PALETTE[i % len(PALETTE)] for i in range(len(names))] + [GREY]
+    """Colour scale domain and range: one colour per persona, grey for unassigned (listed
+    only when someone is unassigned)."""
+    names = [persona_label(ws, p.id) for p in ws.personas()]
+    colors = [PALETTE[i % len(PALETTE)] for i in range(len(names))]
+    if (ws.state().labels == UNASSIGNED).any():
+        return names + ["Unassigned"], colors + [GREY]
+    return names, colors
 
 
 def map_chart(ws: Any, color_by: str = "persona", select: bool = True,
               width: int | str = "container", height: int = 520) -> alt.Chart:
+    """Scatter of the 2-D map; with ``select`` a rectangle selection named 'brush'."""
     df = map_frame(ws, color_by)
     if color_by == "persona":
         domain, colors = persona_colors(ws)
         color = alt.Color("persona:N", scale=alt.Scale(domain=domain, range=colors),
                           legend=alt.Legend(title="Persona", orient="right", labelLimit=260))
-        tooltip = ["persona:N"]
+        tooltip = [alt.Tooltip("persona:N", title="persona")]
     else:
-        kind = "Q" if pd.api.types.is_numeric_dtype(df[color_by]) else "N"
-        color = alt.Color(f"{color_by}:{kind}", title=humanize(color_by))
-        tooltip = ["persona:N", f"{color_by}:{kind}"]
-    size = 18 if len(df) > 5000 else 30
+        numeric = pd.api.types.is_numeric_dtype(df[color_by])
+        kind = "Q" if numeric else "N"
+        scale: Any = alt.Undefined
+        if numeric:      # skewed values (revenue): colour the middle 96 %, clamp the tails
+            v = pd.to_numeric(df[color_by], errors="coerce").dropna()
+            lo, hi = (float(v.quantile(0.02)), float(v.quantile(0.98))) if len(v) else (0.0, 1.0)
+            scale = alt.Scale(scheme="viridis", domain=[lo, hi if hi > lo else lo + 1],
+                              clamp=True)
+        color = alt.Color(f"{color_by}:{kind}", title=humanize(color_by), scale=scale,
+                          legend=alt.Legend(orient="right", labelLimit=200))
+        tooltip = [alt.Tooltip("persona:N", title="persona"),
+                   alt.Tooltip(f"{color_by}:{kind}", title=humanize(color_by),
+                               **({"format": ",.3~f"} if numeric else {}))]
+    size = 14 if len(df) > 5000 else 28
     chart = alt.Chart(df).mark_circle(size=size, opacity=0.7).encode(
-        x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None), color=color, tooltip=tooltip,
+        x=alt.X("x:Q", axis=None, scale=alt.Scale(zero=False)),
+        y=alt.Y("y:Q", axis=None, scale=alt.Scale(zero=False)),
+        color=color, tooltip=tooltip,
     ).properties(width=width, height=height)
     if select:
         chart = chart.add_params(alt.selection_interval(name="brush"))
@@ -70,79 +133,222 @@ def rows_in_box(ws: Any, box: dict[str, Sequence[float]]) -> np.ndarray:
     return np.flatnonzero(inside)
 
 
+# -- personas side by side ------------------------------------------------------------------
 def size_bars(ws: Any) -> alt.Chart:
+    """Share of customers per persona (and unassigned), labelled with the share."""
     domain, colors = persona_colors(ws)
-    rows = [{"persona": f"{p.id} · {ws.persona_name(p.id)}", "share": p.share, "size": p.size}
+    rows = [{"persona": persona_label(ws, p.id), "share": p.share, "size": p.size}
             for p in ws.personas()]
     labels = ws.state().labels
-    rows.append({"persona": "Unassigned", "share": float((labels == UNASSIGNED).mean()),
-                 "size": int((labels == UNASSIGNED).sum())})
+    n_un = int((labels == UNASSIGNED).sum())
+    if n_un:
+        rows.append({"persona": "Unassigned", "share": n_un / max(1, len(labels)), "size": n_un})
     df = pd.DataFrame(rows)
-    return alt.Chart(df).mark_bar().encode(
-        x=alt.X("share:Q", axis=alt.Axis(format="%", title="share of customers")),
-        y=alt.Y("persona:N", sort=None, title=None, axis=alt.Axis(labelLimit=300)),
+    df["text"] = [f"{s:.1%} · {n:,}" for s, n in zip(df["share"], df["size"])]
+    base = alt.Chart(df).encode(
+        y=alt.Y("persona:N", sort=None, title=None,
+                axis=alt.Axis(labelLimit=340, labelOverlap=False, ticks=False, domain=False)),
+        x=alt.X("share:Q", title=None, axis=None,
+                scale=alt.Scale(domain=[0, float(df["share"].max()) * 1.3 or 1])),
+    )
+    bars = base.mark_bar().encode(
         color=alt.Color("persona:N", scale=alt.Scale(domain=domain, range=colors), legend=None),
-        tooltip=["persona:N", alt.Tooltip("share:Q", format=".1%"), "size:Q"],
-    ).properties(height=max(120, 28 * len(df)))
+        tooltip=[alt.Tooltip("persona:N"), alt.Tooltip("share:Q", format=".1%"),
+                 alt.Tooltip("size:Q", title="customers", format=",")])
+    text = base.mark_text(align="left", dx=4, fontSize=12, color="#555").encode(text="text:N")
+    return (bars + text).properties(height=30 * len(df) + 10)
+
+
+def _trait_frame(ws: Any) -> pd.DataFrame:
+    """trait_table of the current personas, cached on the workspace per edit."""
+    key = ("trait_table", len(ws.edits))
+    cache = getattr(ws, "_cache", None)
+    if cache is not None and key in cache:
+        return cache[key]
+    table = trait_table(ws.data, ws.state().labels, ws.X, ws.prep)
+    table = table[~table["feature"].str.endswith(_BOOKKEEPING)]
+    if cache is not None:
+        cache[key] = table
+    return table
 
 
 def heatmap(ws: Any, top: int = 20) -> alt.Chart:
-    """Persona x feature effect sizes for the features that separate personas most."""
-    table = trait_table(ws.data, ws.state().labels, ws.X, ws.prep)
-    table = table[~table["feature"].str.endswith(("= (missing)", "= (other)"))]
+    """Persona x trait effect sizes for the traits that separate personas most.
+    Blue: more than the average customer; red: less."""
+    table = _trait_frame(ws)
     strength = table.groupby("feature")["effect_size"].apply(lambda s: s.abs().max())
     keep = strength.sort_values(ascending=False).head(top).index
     t = table[table["feature"].isin(keep)].copy()
-    t["feature_label"] = t["feature"].map(_feature_label)
-    names = {p.id: f"{p.id} · {ws.persona_name(p.id)}" for p in ws.personas()}
+    t["trait"] = t["feature"].map(_feature_label)
+    names = {p.id: persona_label(ws, p.id) for p in ws.personas()}
     t["persona_label"] = t["persona"].map(names)
     t["effect"] = t["effect_size"].clip(-2, 2)
-    return alt.Chart(t).mark_rect().encode(
+    t["persona value"] = [trait_value(k, c, v) for k, c, v in
+                          zip(t["kind"], t["column"], t["persona_value"])]
+    t["average"] = [trait_value(k, c, v) for k, c, v in
+                    zip(t["kind"], t["column"], t["population_value"])]
+    return alt.Chart(t).mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("persona_label:N", title=None, sort=list(names.values()),
-                axis=alt.Axis(labelAngle=-30, labelLimit=200)),
-        y=alt.Y("feature_label:N", title=None, sort=[_feature_label(k) for k in keep],
-                axis=alt.Axis(labelLimit=260)),
-        color=alt.Color("effect:Q", scale=alt.Scale(scheme="redblue", domain=[-2, 2], reverse=True),
-                        title="vs average"),
-        tooltip=["persona_label:N", "feature_label:N", alt.Tooltip("effect_size:Q", format=".2f"),
-                 "sentence:N"],
-    ).properties(height=max(200, 22 * len(keep)))
-
-
-def _feature_label(feature: str) -> str:
-    if " = " in feature:
-        col, level = feature.split(" = ", 1)
-        return f"{humanize(col)}: {level}"
-    return humanize(feature)
+                axis=alt.Axis(labelAngle=-35, labelLimit=190, labelOverlap=False, orient="top")),
+        y=alt.Y("trait:N", title=None, sort=[_feature_label(k) for k in keep],
+                axis=alt.Axis(labelLimit=240, labelOverlap=False)),
+        color=alt.Color("effect:Q", scale=alt.Scale(scheme="redblue", domain=[-2, 2]),
+                        title="vs average", legend=alt.Legend(orient="right", gradientLength=160)),
+        tooltip=[alt.Tooltip("persona_label:N", title="persona"), alt.Tooltip("trait:N"),
+                 alt.Tooltip("persona value:N"), alt.Tooltip("average:N"),
+                 alt.Tooltip("sentence:N", title="in words")],
+    ).properties(height=24 * len(keep) + 150)
 
 
 def trait_bars(persona: Any) -> alt.Chart | None:
-    """Small 'this persona vs average' bars for a persona's top traits (standardised)."""
+    """'This persona' next to 'all customers' for each distinguishing trait, in the
+    trait's own units (bars scaled per trait, values written at the bar ends)."""
     if not persona.traits:
         return None
-    rows = []
+    rows, order = [], []
     for t in persona.traits:
         label = _feature_label(t.feature)
-        rows.append({"trait": label, "who": "this persona", "effect": t.effect_size,
-                     "sentence": t.sentence})
+        order.append(label)
+        top = max(abs(t.persona_value), abs(t.population_value)) if all(
+            np.isfinite([t.persona_value, t.population_value])) else 0.0
+        for who, v in (("This persona", t.persona_value), ("All customers", t.population_value)):
+            rows.append({"trait": label, "who": who,
+                         "bar": float(v / top) if top > 0 and np.isfinite(v) else 0.0,
+                         "value": trait_value(t.kind, t.column, v), "sentence": t.sentence})
     df = pd.DataFrame(rows)
-    return alt.Chart(df).mark_bar().encode(
-        x=alt.X("effect:Q", title="difference from the average customer (standardised)",
-                scale=alt.Scale(domain=[-3, 3], clamp=True)),
-        y=alt.Y("trait:N", sort=None, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
-        color=alt.condition("datum.effect > 0", alt.value("#3b5ba5"), alt.value("#e8743b")),
-        tooltip=["sentence:N"],
-    ).properties(height=30 * len(df) + 20)
+    lo = -1.45 if (df["bar"] < 0).any() else 0.0
+    base = alt.Chart(df).encode(
+        y=alt.Y("trait:N", sort=order, title=None,
+                axis=alt.Axis(labelLimit=240, labelOverlap=False, ticks=False, domain=False,
+                              labelFontSize=12, labelPadding=8)),
+        yOffset=alt.YOffset("who:N", sort=["This persona", "All customers"]),
+        x=alt.X("bar:Q", axis=None, scale=alt.Scale(domain=[lo, 1.45])),
+        tooltip=[alt.Tooltip("sentence:N", title="in words")],
+    )
+    bars = base.mark_bar(cornerRadiusEnd=2).encode(
+        color=alt.Color("who:N", title=None,
+                        scale=alt.Scale(domain=["This persona", "All customers"],
+                                        range=[PERSONA_BLUE, AVERAGE_GREY]),
+                        legend=alt.Legend(orient="top", direction="horizontal")))
+    text = base.mark_text(align="left", dx=4, fontSize=11, color="#444").encode(text="value:N")
+    return (bars + text).properties(height=34 * len(order) + 10)
 
 
-def suggest_chart(suggestions: pd.DataFrame) -> alt.Chart | None:
+def suggest_chart(suggestions: pd.DataFrame, current: int | None = None,
+                  metric: str = "silhouette") -> alt.Chart | None:
+    """'How many personas?': silhouette (higher = better) or BIC (lower = better) per
+    number of personas; the best number is marked, and ``current`` if given."""
+    if suggestions is None or suggestions.empty or metric not in suggestions \
+            or suggestions[metric].isna().all():
+        return None
+    df = suggestions[["k", metric]].dropna().copy()
+    # BIC keeps falling with more groups (the elbow matters, not the minimum): no pick there.
+    best = int(df.sort_values([metric, "k"], ascending=[False, True]).iloc[0]["k"]) \
+        if metric == "silhouette" else None
+    df["mark"] = np.where(df["k"] == best, "suggested", np.where(df["k"] == current,
+                                                                 "now", ""))
+    title = ("separation: higher is better" if metric == "silhouette"
+             else "BIC: lower is better")
+    base = alt.Chart(df).encode(x=alt.X("k:O", title="number of personas",
+                                        axis=alt.Axis(labelAngle=0)))
+    line = base.mark_line(point=True, color=PERSONA_BLUE).encode(
+        y=alt.Y(f"{metric}:Q", title=title, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("k:O", title="personas"),
+                 alt.Tooltip(f"{metric}:Q", format=".3f" if metric == "silhouette" else ",.0f")])
+    labels = base.transform_filter("datum.mark != ''").mark_text(
+        dy=-12, fontSize=11, fontWeight="bold", color="#19a979").encode(
+        y=f"{metric}:Q", text="mark:N")
+    layers = [line, labels]
+    if best is not None:
+        layers.insert(0, alt.Chart(pd.DataFrame({"k": [best]})).mark_rule(
+            color="#19a979", strokeDash=[4, 3], size=2).encode(x="k:O"))
+    return alt.layer(*layers).properties(height=220)
+
+
+def best_k(suggestions: pd.DataFrame) -> int | None:
     if suggestions is None or suggestions.empty:
         return None
-    base = alt.Chart(suggestions).encode(x=alt.X("k:O", title="number of personas"))
-    sil = base.mark_line(point=True).encode(
-        y=alt.Y("silhouette:Q", title="silhouette (higher = better separated)"),
-        tooltip=["k", alt.Tooltip("silhouette:Q", format=".3f")])
-    return sil.properties(height=220)
+    from .cluster import best_k as _best
+
+    return _best(suggestions)
+
+
+# -- tables -------------------------------------------------------------------------------------
+def persona_overview(ws: Any) -> pd.DataFrame:
+    """One row per persona: label, customers, share, stability (word and score), where it
+    came from (discovered / merge / split) and what happened since the last discovery."""
+    st = ws.state()
+    rows = []
+    for p in ws.personas():
+        rows.append({"persona": persona_label(ws, p.id), "customers": p.size, "share": p.share,
+                     "stability": p.stability_label,
+                     "stability score": None if p.stability is None else round(p.stability, 2),
+                     "origin": st.origin.get(p.id, "discovered"),
+                     "since last run": ws.lineage.get(p.id, "")})
+    return pd.DataFrame(rows, columns=["persona", "customers", "share", "stability",
+                                       "stability score", "origin", "since last run"])
+
+
+def lineage_summary(ws: Any) -> dict[str, list[str]]:
+    """Personas per status since the previous discovery: kept / changed / new / gone."""
+    out: dict[str, list[str]] = {"kept": [], "changed": [], "new": [], "gone": []}
+    present = {p.id for p in ws.personas()}
+    for pid, status in ws.lineage.items():
+        out.setdefault(status, []).append(persona_label(ws, pid) if pid in present else pid)
+    return out
+
+
+def example_customers(ws: Any, persona: Any, show_ids: bool = False,
+                      max_columns: int = 8) -> pd.DataFrame:
+    """The persona's most typical customers by their behaviour (the features that set the
+    persona apart first). Customer ids only with ``show_ids``."""
+    features = [c for c in ws.prep.source_columns_ if c in ws.data.columns]
+    first = [t.column for t in persona.traits if t.column in features]
+    cols = list(dict.fromkeys(first + features))[:max_columns]
+    rows = list(persona.prototypes)
+    kinds = {getattr(s, "column", None): getattr(s, "kind", "categorical")
+             for s in ws.prep.steps_}
+    raw = ws.data.iloc[rows][cols]
+    ex = pd.DataFrame({humanize(c): [_cell(kinds.get(c, ""), c, v) for v in raw[c]]
+                       for c in cols})
+    if show_ids:
+        ex.insert(0, "customer id", np.asarray(ws.ids)[rows])
+    return ex.reset_index(drop=True)
+
+
+def _cell(kind: str, column: str, value: Any) -> str:
+    """One value of a customer as a reader expects it: '80 %', 'yes', '2024-03-01'."""
+    if value is None or (isinstance(value, float) and not np.isfinite(value)) or pd.isna(value):
+        return "–"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if kind == "boolean":
+        return "yes" if float(value) >= 0.5 else "no"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        v = float(value)
+        if is_share(column, v):
+            return fmt(v, column)
+        if abs(v) >= 100 or v == int(v):
+            return f"{v:,.0f}"
+        return f"{v:.2f}".rstrip("0").rstrip(".") if abs(v) < 10 else f"{v:.1f}"
+    return str(value)
+
+
+def selection_mix(ws: Any, rows: Sequence[int], top: int = 4) -> list[tuple[str, float]]:
+    """Which personas a selection of customers belongs to: (label, share), largest first."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if len(rows) == 0:
+        return []
+    ids, counts = np.unique(ws.state().labels[rows], return_counts=True)
+    order = sorted(zip(ids, counts), key=lambda t: (-t[1], str(t[0])))
+    keep = [t for t in order[:top] if t[1] / len(rows) >= 0.01] or order[:1]
+    return [(persona_label(ws, pid), float(c / len(rows))) for pid, c in keep]
+
+
+def valid_rows(ws: Any, rows: Sequence[int]) -> np.ndarray:
+    """Row positions that exist in this workspace (a stale selection is dropped)."""
+    r = np.asarray(rows, dtype=np.int64)
+    return r[(r >= 0) & (r < ws.n)]
 
 
 def selection_profile(ws: Any, rows: np.ndarray, top: int = 12) -> pd.DataFrame:
@@ -155,22 +361,53 @@ def selection_profile(ws: Any, rows: np.ndarray, top: int = 12) -> pd.DataFrame:
     sel = np.where(mask, "selection", "rest").astype(object)
     table = trait_table(ws.data, sel, ws.X, ws.prep)
     table = table[(table["persona"] == "selection")]
-    table = table[~table["feature"].str.endswith(("= (missing)", "= (other)"))]
+    table = table[~table["feature"].str.endswith(_BOOKKEEPING)]
     out = table.assign(abs=table["effect_size"].abs()).sort_values("abs", ascending=False).head(top)
     persona_vals = {}
     if main != UNASSIGNED:
         pm = np.where(labels == main, "persona", "rest").astype(object)
         pt = trait_table(ws.data, pm, ws.X, ws.prep)
-        persona_vals = dict(zip(pt[pt["persona"] == "persona"]["feature"],
-                                pt[pt["persona"] == "persona"]["persona_value"]))
-    return pd.DataFrame({
-        "feature": out["feature"].map(_feature_label),
-        "selection": out["persona_value"].to_numpy(),
-        f"persona {main}" if main != UNASSIGNED else "persona": [persona_vals.get(f, np.nan)
-                                                                 for f in out["feature"]],
-        "all customers": out["population_value"].to_numpy(),
-        "difference": out["sentence"].to_numpy(),
-    })
+        pt = pt[pt["persona"] == "persona"]
+        persona_vals = dict(zip(pt["feature"], pt["persona_value"]))
+    main_col = f"its persona ({ws.persona_name(main)})" if main != UNASSIGNED else "its persona"
+    show = lambda r, v: trait_value(r.kind, r.column, v)  # noqa: E731
+    recs = out.itertuples()
+    rows_out = [{"trait": _feature_label(r.feature),
+                 "selection": show(r, r.persona_value),
+                 main_col: show(r, persona_vals.get(r.feature, np.nan)),
+                 "all customers": show(r, r.population_value),
+                 "difference": r.sentence} for r in recs]
+    return pd.DataFrame(rows_out, columns=["trait", "selection", main_col, "all customers",
+                                           "difference"])
+
+
+def split_preview(ws: Any, parts: Sequence[np.ndarray], top: int = 3) -> pd.DataFrame:
+    """Size and what stands out (against the other parts: a list of sentences) for each
+    part of a proposed split."""
+    sel = np.full(ws.n, UNASSIGNED, dtype=object)
+    for i, p in enumerate(parts):
+        sel[np.asarray(p, dtype=np.int64)] = f"part {i + 1}"
+    members = sel != UNASSIGNED
+    table = trait_table(ws.data.loc[members].reset_index(drop=True), sel[members],
+                        ws.X[members], ws.prep)
+    table = table[~table["feature"].str.endswith(_BOOKKEEPING)]
+    rows = []
+    for i, p in enumerate(parts):
+        t = table[table["persona"] == f"part {i + 1}"]
+        t = t[(t["kind"] != "categorical") | (t["effect_size"] > 0)]   # "is iOS", not "is not"
+        t = t.assign(a=t["effect_size"].abs()).sort_values("a", ascending=False)
+        t = t.drop_duplicates("column").head(top)
+        rows.append({"part": f"Part {i + 1}" + (" (keeps the name)" if i == 0 else " (new)"),
+                     "customers": len(p), "share": len(p) / max(1, int(members.sum())),
+                     "stands out by": list(t["sentence"])})
+    return pd.DataFrame(rows, columns=["part", "customers", "share", "stands out by"])
+
+
+def edit_log(ws: Any) -> pd.DataFrame:
+    """The audit log, newest first: number, time (UTC) and what was done."""
+    rows = [{"#": i + 1, "when (UTC)": str(e.get("at", "")).replace("T", " ").replace("+00:00", ""),
+             "what": e.get("summary", e.get("op", ""))} for i, e in enumerate(ws.edits)]
+    return pd.DataFrame(rows, columns=["#", "when (UTC)", "what"]).iloc[::-1].reset_index(drop=True)
 
 
 def transition_chart(journey: dict) -> alt.Chart | None:
@@ -178,7 +415,7 @@ def transition_chart(journey: dict) -> alt.Chart | None:
     rows = [{"step": f"{t['from']} → {t['to']}", "share": t["share"]} for t in journey.get("transitions", [])]
     if not rows:
         return None
-    return alt.Chart(pd.DataFrame(rows)).mark_bar(color="#3b5ba5").encode(
+    return alt.Chart(pd.DataFrame(rows)).mark_bar(color=PERSONA_BLUE).encode(
         x=alt.X("share:Q", axis=alt.Axis(format="%", title="share of all steps")),
         y=alt.Y("step:N", sort=None, title=None, axis=alt.Axis(labelLimit=280, labelOverlap=False)),
         tooltip=["step:N", alt.Tooltip("share:Q", format=".1%")],

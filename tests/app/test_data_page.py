@@ -1,23 +1,109 @@
+"""Data page: upload, bad files, sample, editable roles, quality report, event logs."""
+
+import io
+
+import pandas as pd
+
+from apptest_helpers import page_text
 
 
-def test_upload_shows_roles_and_quality(no_exception, page, small_csv):
+def upload(at, name: str, payload: bytes, mime: str = "text/csv"):
+    return at.file_uploader(key="upload").set_value((name, payload, mime)).run()
+
+
+def test_upload_shows_preview_roles_and_quality(no_exception, page, small_csv):
     at = page("pages/data.py")
     no_exception(at)
-    at.file_uploader[0].set_value(("kunden.csv", small_csv.read_bytes(), "text/csv")).run()
+    upload(at, "kunden.csv", small_csv.read_bytes())
     no_exception(at)
     assert at.success and "kunden.csv" in at.success[0].value
     ds = at.session_state["dataset"]
     assert ds["roles"]["email"] == "pii" and ds["roles"]["customer_id"] == "id"
-    roles = at.data_editor[0].value if hasattr(at, "data_editor") and at.data_editor else None
-    assert roles is None or "role" in roles.columns
+    assert ds["project"] == "kunden"
+    editor = at.data_editor[0].value
+    assert {"column", "role"} <= set(editor.columns) and "email" in set(editor["column"])
+    quality = at.dataframe[-1].value
+    assert {"missing_share", "n_unique", "warnings"} <= set(quality.columns)
+    assert "personal data" in page_text(at)
+
+
+def test_parquet_upload_works_too(no_exception, page, small_csv):
+    buf = io.BytesIO()
+    pd.read_csv(small_csv).head(300).to_parquet(buf, index=False)
+    at = page("pages/data.py")
+    upload(at, "kunden.parquet", buf.getvalue(), "application/octet-stream")
+    no_exception(at)
+    assert at.session_state["dataset"]["report"].n_rows == 300
 
 
 def test_bad_file_shows_error_and_keeps_data(no_exception, page, small_ws):
     at = page("pages/data.py")
-    at.file_uploader[0].set_value(("broken.csv", bytes(range(256)) * 20, "text/csv")).run()
+    upload(at, "broken.csv", bytes(range(256)) * 20)
+    no_exception(at)
     assert at.error and "broken.csv" in at.error[0].value
     assert "dataset" not in at.session_state
     assert at.session_state["workspace"] is small_ws
+    assert "Current data" in at.info[0].value                 # the previous data is still shown
+
+
+def test_bad_file_after_a_good_one_keeps_the_good_one(no_exception, page, small_csv):
+    at = page("pages/data.py")
+    upload(at, "kunden.csv", small_csv.read_bytes())
+    upload(at, "leer.csv", b"")
+    no_exception(at)
+    assert at.error and "leer.csv" in at.error[0].value
+    assert at.session_state["dataset"]["report"].source == "kunden.csv"
+
+
+def test_changed_roles_feed_the_discovery(no_exception, page, small_csv):
+    at = page("pages/data.py")
+    upload(at, "kunden.csv", small_csv.read_bytes())
+    editor = at.data_editor[0]
+    row = list(editor.value["column"]).index("revenue_12m")
+    at.session_state[editor.key] = {"edited_rows": {row: {"role": "ignore"}},
+                                    "added_rows": [], "deleted_rows": []}
+    at.run()
+    no_exception(at)
+    ds = at.session_state["dataset"]
+    assert ds["roles"]["revenue_12m"] == "ignore"
+    assert "revenue_12m → ignore" in page_text(at)
+
+    from streamlit.testing.v1 import AppTest
+
+    from apptest_helpers import ROOT
+
+    disc = AppTest.from_file(str(ROOT / "pages/discover.py"), default_timeout=120)
+    for key in ("workspace", "project", "dataset"):
+        disc.session_state[key] = at.session_state[key]
+    disc.run()
+    disc.selectbox(key="method").set_value("kmeans").run()
+    disc.checkbox(key="auto_k").set_value(False).run()
+    disc.number_input(key="k").set_value(3)
+    disc.button(key="run").click().run()
+    no_exception(disc)
+    ws = disc.session_state["workspace"]
+    assert ("revenue_12m", "ignore") in ws.config.roles
+    assert "revenue_12m" not in ws.prep.source_columns_
+    assert disc.session_state["project"] == "kunden" and ws.lineage == {}
+
+
+def test_roles_of_the_current_data_are_editable_and_checked(no_exception, page):
+    at = page("pages/data.py")
+    editor = at.data_editor[0]                              # roles of the current data
+    col = list(editor.value["column"])
+    assert "email" not in col                               # personal data is not even kept
+    at.session_state[editor.key] = {"edited_rows": {col.index("orders_12m"): {"role": "label"}},
+                                    "added_rows": [], "deleted_rows": []}
+    at.run()
+    no_exception(at)
+    assert at.session_state["roles_draft"] == {"orders_12m": "label"}
+    at.session_state[editor.key] = {"edited_rows": {col.index("orders_12m"): {"role": "id"},
+                                                    col.index("revenue_12m"): {"role": "id"}},
+                                    "added_rows": [], "deleted_rows": []}
+    at.run()
+    no_exception(at)
+    assert at.error and "two id columns" in at.error[0].value
+    assert at.session_state["roles_draft"] == {"orders_12m": "label"}   # last valid roles kept
 
 
 def test_sample_button_loads_sample(no_exception, page):
@@ -28,13 +114,13 @@ def test_sample_button_loads_sample(no_exception, page):
     assert at.session_state["workspace"].n == 10_000
 
 
-def test_event_log_upload_mapping_and_discovery(no_exception, page, tmp_path):
+def test_event_log_upload_mapping_and_discovery(no_exception, page):
     from persona_mining.synthetic import make_event_log
 
     events, _ = make_event_log(400, seed=2)
     at = page("pages/data.py")
     at.radio(key="file_kind").set_value("one row per event (an event log)").run()
-    at.file_uploader[0].set_value(("log.csv", events.to_csv(index=False).encode(), "text/csv")).run()
+    upload(at, "log.csv", events.to_csv(index=False).encode())
     no_exception(at)
     assert at.selectbox(key="map_customer").value == "customer_id"
     assert at.selectbox(key="map_event").value == "event"

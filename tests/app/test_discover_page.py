@@ -1,28 +1,80 @@
+"""Discover page: settings, a run with progress, quality summary, lineage on re-runs."""
+
+import dataclasses
+
+from persona_mining import projects
+from persona_mining.ingest import IngestReport
+
+from apptest_helpers import page_text
 
 
-def test_run_discovery_with_new_settings(no_exception, page, small_ws):
+def test_shows_settings_curve_and_quality(no_exception, page, small_ws):
     at = page("pages/discover.py")
     no_exception(at)
-    at.selectbox(key="method").set_value("kmeans")
-    at.run()
-    at.checkbox(key="auto_k").set_value(False)
-    at.run()
+    assert at.selectbox(key="method").value == "kmeans"
+    assert len(at.get("vega_lite_chart")) == 1                    # how many personas?
+    assert "Suggested:" in page_text(at)
+    assert at.metric[0].value == str(small_ws.metrics["n_personas"])
+    table = at.dataframe[0].value
+    assert len(table) == len(small_ws.personas()) and "stability" in table.columns
+
+
+def test_run_discovery_with_new_settings_keeps_names(no_exception, page, small_ws):
+    from persona_mining import refine
+
+    pid = small_ws.personas()[0].id
+    named = small_ws.with_edit(refine.edit_set(small_ws.state(), pid, "name", "Stammkunden"))
+    at = page("pages/discover.py", ws=named)
+    at.checkbox(key="auto_k").set_value(False).run()
     at.number_input(key="k").set_value(3)
     at.button(key="run").click().run()
     no_exception(at)
     ws = at.session_state["workspace"]
     assert ws.metrics["n_personas"] == 3 and ws.config.k == 3
     assert set(ws.lineage.values()) <= {"kept", "changed", "new", "gone"} and ws.lineage
+    assert "gone" in ws.lineage.values()                          # 4 -> 3 personas
     assert at.metric[0].value == "3"
+    assert "No longer found" in page_text(at)
+    kept = [p for p, s in ws.lineage.items() if s in ("kept", "changed")]
+    assert "Stammkunden" in [ws.persona_name(p) for p in kept]   # the name came along
+    saved = projects.open_project("test")                         # saved in full
+    assert saved.metrics["n_personas"] == 3
 
 
-def test_invalid_setting_shows_error_and_keeps_workspace(no_exception, page, small_ws, monkeypatch):
+def test_hdbscan_settings_and_gmm_curve(no_exception, page, small_ws):
     at = page("pages/discover.py")
-    at.selectbox(key="method").set_value("kmeans").run()
+    at.selectbox(key="method").set_value("hdbscan").run()
+    no_exception(at)
+    assert at.slider(key="min_size") and at.slider(key="max_unassigned")
+    at.selectbox(key="method").set_value("gmm").run()
+    no_exception(at)
+    assert len(at.get("vega_lite_chart")) == 2                    # silhouette and BIC
+
+
+def test_invalid_data_shows_error_and_keeps_workspace(no_exception, page, small_ws):
+    at = page("pages/discover.py")
     at.checkbox(key="auto_k").set_value(False).run()
-    at.session_state["dataset"] = {"frame": small_ws.data.head(5), "report":
-                                   __import__("persona_mining.ingest", fromlist=["x"]).IngestReport.from_dict(small_ws.source),
+    at.session_state["dataset"] = {"frame": small_ws.data.head(5),
+                                   "report": IngestReport.from_dict(small_ws.source),
                                    "roles": {}, "new": True, "project": "tiny"}
     at.button(key="run").click().run()
+    no_exception(at)
     assert at.error and "at least 10 customers" in at.error[0].value
     assert at.session_state["workspace"] is small_ws
+    assert at.session_state["project"] == "test"
+
+
+def test_selection_is_dropped_when_the_data_changes(no_exception, page, small_ws):
+    at = page("pages/discover.py")
+    at.session_state["selection"] = [1, 2, 3]
+    frame = small_ws.data.head(400)
+    report = dataclasses.replace(IngestReport.from_dict(small_ws.source), n_rows=400)
+    at.session_state["dataset"] = {"frame": frame, "report": report, "roles": {}, "new": True,
+                                   "project": "klein"}
+    at.run()
+    at.checkbox(key="auto_k").set_value(False).run()
+    at.number_input(key="k").set_value(3)
+    at.button(key="run").click().run()
+    no_exception(at)
+    assert at.session_state["workspace"].n == 400
+    assert at.session_state["project"] == "klein" and "selection" not in at.session_state

@@ -4,6 +4,8 @@ import json
 
 from persona_mining import export, projects, refine
 
+from apptest_helpers import unescape
+
 
 def test_downloads_and_import(no_exception, page, small_ws):
     at = page("pages/export.py")
@@ -35,6 +37,6 @@ def test_bad_import_shows_error(no_exception, page, small_ws):
     at = page("pages/export.py")
     at.file_uploader(key="import_cards").set_value(("x.json", b"[1, 2]", "application/json")).run()
     no_exception(at)
-    assert at.error and at.error[0].value.startswith("x.json: ")
+    assert at.error and unescape(at.error[0].value).startswith("x.json: ")
     assert not at.get("button") or all(b.key != "do_import" for b in at.button)
     assert at.session_state["workspace"] is small_ws

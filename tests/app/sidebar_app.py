@@ -1,0 +1,7 @@
+"""The sidebar alone, for AppTest: app.py's router reruns every page in AppTest's legacy
+pages/ mode, which drops a click in the sidebar, so the switcher is tested on its own."""
+
+from pages._shared import ensure_workspace, project_sidebar
+
+ensure_workspace()
+project_sidebar()
