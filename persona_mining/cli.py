@@ -1,5 +1,11 @@
-"""Command line: `python -m persona_mining discover INPUT --out DIR ...` and
-`python -m persona_mining export WORKSPACE_DIR --format json|pdf|md|csv --out FILE`.
+"""Command line:
+
+    python -m persona_mining discover INPUT --out DIR ...
+    python -m persona_mining export WORKSPACE_DIR --format json|pdf|md|csv --out FILE
+    python -m persona_mining model WORKSPACE_DIR --out MODEL_DIR
+    python -m persona_mining score MODEL_DIR INPUT --out assignments.csv [--engine dask]
+    python -m persona_mining track MODEL_DIR INPUT... --out DIR [--time-col C --freq M]
+
 
 Contract (relied on by checks outside this repo; extend, never break): bad input
 exits with status 2 and one line on stderr naming the file/column/row and what to
@@ -12,7 +18,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from .config import METHODS, DiscoverConfig
 from .errors import InputError
@@ -88,20 +94,243 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", required=True, choices=("json", "pdf", "md", "csv"))
     e.add_argument("--out", required=True, help="output file")
     e.set_defaults(func=cmd_export)
+
+    m = sub.add_parser("model", help="workspace -> persona model for scoring new customers")
+    m.add_argument("workspace", help="workspace directory (DIR/workspace as written by discover)")
+    m.add_argument("--out", required=True, help="model directory to write")
+    m.add_argument("--neighbors", type=int, default=10,
+                   help="reference customers that vote on a new customer's persona (default 10)")
+    m.add_argument("--reference-size", type=int, default=200_000,
+                   help="most training customers kept in the model (default 200000)")
+    m.set_defaults(func=cmd_model)
+
+    s = sub.add_parser("score", help="assign the customers of a new file to the model's personas")
+    s.add_argument("model", help="model directory (written by `model`)")
+    s.add_argument("input", help="customer table or event log (same columns as the training data)")
+    s.add_argument("--out", required=True, help="assignments CSV to write")
+    _event_and_engine_flags(s)
+    s.set_defaults(func=cmd_score)
+
+    t = sub.add_parser("track", help="score several periods: persona shares over time and drift")
+    t.add_argument("model", help="model directory (written by `model`)")
+    t.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="one file per period (in time order), or one file with --time-col")
+    t.add_argument("--out", required=True, help="output directory: tracking.csv, drift.json, "
+                                                "assignments/PERIOD.csv")
+    t.add_argument("--period-names", nargs="+", metavar="NAME",
+                   help="names of the periods (default: file names)")
+    t.add_argument("--freq", choices=("D", "W", "M", "Q", "Y"),
+                   help="with one INPUT and --time-col: cut it into days/weeks/months/quarters/years")
+    t.add_argument("--psi-threshold", type=float, default=0.2,
+                   help="population stability index above which a feature has drifted (default 0.2)")
+    t.add_argument("--unassigned-threshold", type=float, default=0.05,
+                   help="rise of the unassigned share (vs. training) that counts as drift (default 0.05)")
+    t.add_argument("--fail-on-drift", action="store_true",
+                   help="exit with status 3 when any period drifted (for scheduled jobs)")
+    _event_and_engine_flags(t)
+    t.set_defaults(func=cmd_track)
     return p
+
+
+def _event_and_engine_flags(p: argparse.ArgumentParser) -> None:
+    ev = p.add_argument_group("event logs (defaults: the mapping the model was trained with)")
+    ev.add_argument("--events", action="store_true", help="INPUT is an event log")
+    for flag, what in (("customer", "customer id"), ("time", "timestamp (track: also the period time)"),
+                       ("event", "event / touchpoint"), ("channel", "channel"),
+                       ("value", "value (revenue)"), ("account", "B2B account")):
+        ev.add_argument(f"--{flag}-col", help=f"{what} column")
+    ev.add_argument("--session-gap", type=float, metavar="MINUTES")
+    en = p.add_argument_group("scale-out")
+    en.add_argument("--engine", choices=("local", "dask"), default="local",
+                    help="dask: score partition-wise on a Dask cluster (same results)")
+    en.add_argument("--scheduler", metavar="ADDRESS",
+                    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    en.add_argument("--workers", type=int, default=2, help="workers of the local Dask cluster (default 2)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
+def cmd_model(args: argparse.Namespace) -> int:
+    from .model import PersonaModel, describe
+
+    ws = _load_workspace(args.workspace)
+    model = PersonaModel(n_neighbors=args.neighbors, reference_size=args.reference_size,
+                         seed=ws.config.seed).fit(ws)
+    out = model.save(args.out)
+    d = describe(model)
+    agree = "n/a" if d["holdout_agreement"] is None else f"{d['holdout_agreement'] * 100:.1f} %"
+    print(f"persona model: {d['personas']} personas, {d['reference_rows']:,} reference customers, "
+          f"{d['features']} features; hold-out agreement with the workspace {agree}")
+    print(f"written: {out}")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from .csvsafe import write_csv
+    from .model import load
+
+    model = load(_model_dir(args.model))
+    out = Path(args.out)
+    if out.is_dir():
+        raise InputError(f"--out {args.out}: is a directory — give the CSV file to write")
+    scored = _run_engine(args, model, [(None, args.input, None)])[0]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(scored.assignments, out)
+    if not args.quiet:
+        counts = scored.assignments["persona_id"].value_counts()
+        n = len(scored.assignments)
+        print(f"{n:,} customers scored")
+        for pid in list(model.persona_ids_) + ["unassigned"]:
+            name = model.persona_names_.get(pid, "Unassigned")
+            print(f"  {pid:>10}  {counts.get(pid, 0) / max(n, 1) * 100:5.1f} %  {name}")
+        print(f"written: {out}")
+    return 0
+
+
+def cmd_track(args: argparse.Namespace) -> int:
+    import json
+
+    from .csvsafe import write_csv
+    from .model import load
+    from .scoring import DriftThresholds, drift_report, summary_lines, tracking_table
+
+    model = load(_model_dir(args.model))
+    periods = _periods(args, model)
+    if not args.quiet:
+        print(f"… scoring {len(periods)} periods", flush=True)
+    scored = list(zip([p[0] for p in periods], _run_engine(args, model, periods)))
+    thresholds = DriftThresholds(psi=args.psi_threshold, unassigned=args.unassigned_threshold)
+    table = tracking_table(model, scored)
+    drift = drift_report(model, scored, thresholds)
+    out = _out_dir(args.out)
+    write_csv(table, out / "tracking.csv")
+    (out / "drift.json").write_text(json.dumps(drift, indent=1, ensure_ascii=False), "utf-8")
+    (out / "assignments").mkdir(exist_ok=True)
+    for name, sc in scored:
+        write_csv(sc.assignments, out / "assignments" / f"{_file_safe(name)}.csv")
+    if not args.quiet:
+        print("\n".join(summary_lines(table, drift)))
+        print(f"written: {out / 'tracking.csv'}, {out / 'drift.json'}, {out / 'assignments'}")
+    return 3 if args.fail_on_drift and drift["drift"] else 0
+
+
+def _periods(args: argparse.Namespace, model) -> list[tuple[str, str, Any]]:
+    """(name, file, window or None) per period."""
+    from .scoring import EventArgs, event_time_range, period_windows
+
+    for f in args.inputs:
+        if not Path(f).exists():
+            raise InputError(f"{f}: file not found — check the path")
+    if args.freq:
+        if len(args.inputs) != 1 or not args.time_col:
+            raise InputError("--freq cuts one INPUT by its --time-col: give exactly one file and "
+                             "--time-col (or one file per period without --freq)")
+        if _is_events(args, model):
+            lo, hi = event_time_range(model, args.inputs[0], _event_args(args))
+            windows = period_windows(lo, hi, args.freq)
+        else:
+            windows = [(name, None, None) for name in _table_period_names(args)]
+        names = [w[0] for w in windows]
+        if args.period_names:
+            raise InputError("--period-names goes with one file per period; with --freq the "
+                             f"periods are named by date ({names[0]} …)")
+        return [(w[0], args.inputs[0], (w[1], w[2]) if w[1] is not None else ("table", args.time_col, args.freq))
+                for w in windows]
+    names = args.period_names or [Path(f).stem for f in args.inputs]
+    if len(names) != len(args.inputs):
+        raise InputError(f"--period-names: {len(names)} names for {len(args.inputs)} files — give "
+                         "one name per file")
+    if len(set(names)) != len(names):
+        raise InputError("--period-names: names must differ, e.g. 2026-01 2026-02")
+    return [(n, f, None) for n, f in zip(names, args.inputs)]
+
+
+def _table_period_names(args: argparse.Namespace) -> list[str]:
+    from .ingest import read_table
+    from .scoring import split_table
+
+    frame, report = read_table(args.inputs[0])
+    return [name for name, _ in split_table(frame, args.time_col, args.freq, report.source)]
+
+
+def _is_events(args: argparse.Namespace, model) -> bool:
+    return bool(args.events or model.events_ is not None)
+
+
+def _event_args(args: argparse.Namespace):
+    from .scoring import EventArgs
+
+    return EventArgs(customer=args.customer_col, time=args.time_col, event=args.event_col,
+                     channel=args.channel_col, value=args.value_col, account=args.account_col,
+                     session_gap=args.session_gap)
+
+
+def _run_engine(args: argparse.Namespace, model, periods: list) -> list:
+    """Score each (name, file, window) with the chosen engine; returns Scored per period."""
+    from .scoring import score_partition
+
+    events = _is_events(args, model)
+    ev = _event_args(args) if events else None
+    if args.engine == "dask":
+        from .scale import dask_client, score_dask
+
+        with dask_client(args.scheduler, args.workers) as client:
+            out = []
+            for name, f, window in periods:
+                if window and window[0] == "table":
+                    raise InputError("--engine dask with --freq needs an event log; for a customer "
+                                     "table give one file per period")
+                out.append(score_dask(model, f, client, events=events, event_args=ev,
+                                      window=window))
+            return out
+    from .scoring import read_events, score, split_table
+
+    out, tables = [], {}
+    for name, f, window in periods:
+        if window and window[0] == "table":
+            if f not in tables:
+                from .ingest import read_table
+
+                frame, report = read_table(f)
+                tables[f] = dict(split_table(frame, window[1], window[2], report.source))
+            out.append(score_partition(model, tables[f][name], Path(f).name))
+        elif window:
+            frame, id_col = read_events(model, f, ev, window=window)
+            out.append(score_partition(model, frame, Path(f).name, id_col))
+        else:
+            out.append(score(model, f, events=events, event_args=ev))
+    return out
+
+
+def _load_workspace(path_str: str):
+    from .workspace import load
+
+    path = Path(path_str)
+    if not path.is_dir():
+        raise InputError(f"{path_str}: no such workspace directory — give DIR/workspace "
+                         "as written by `discover --out DIR`")
+    if not (path / "manifest.json").exists() and (path / "workspace" / "manifest.json").exists():
+        path = path / "workspace"          # DIR given instead of DIR/workspace: what was meant
+    return load(path)
+
+
+def _model_dir(path_str: str) -> Path:
+    path = Path(path_str)
+    if not path.is_dir():
+        raise InputError(f"{path_str}: no such model directory — make one with "
+                         "`python -m persona_mining model WORKSPACE_DIR --out MODEL_DIR`")
+    return path
+
+
+def _file_safe(name: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "period"
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export
-    from .workspace import load
 
-    path = Path(args.workspace)
-    if not path.is_dir():
-        raise InputError(f"{args.workspace}: no such workspace directory — give DIR/workspace "
-                         "as written by `discover --out DIR`")
-    if not (path / "manifest.json").exists() and (path / "workspace" / "manifest.json").exists():
-        path = path / "workspace"          # DIR given instead of DIR/workspace: what was meant
-    out = export(load(path), args.format, args.out)
+    out = export(_load_workspace(args.workspace), args.format, args.out)
     print(f"written: {out}")
     return 0
 

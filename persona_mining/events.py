@@ -15,7 +15,7 @@ import re
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -177,8 +177,18 @@ def _time_expr(con, col: str) -> str:
 # -- aggregation -------------------------------------------------------------------------------
 def aggregate_events(source: str | os.PathLike | pd.DataFrame, mapping: EventMapping | None = None,
                      config: EventConfig = EventConfig(), *, name: str | None = None,
+                     levels: Mapping[str, Sequence[str]] | None = None,
+                     window: tuple[Any, Any] | None = None, end_time: Any = None,
                      **given: str | None) -> tuple[pd.DataFrame, IngestReport]:
-    """Behaviour features per customer (per account with ``mapping.account``) and a report."""
+    """Behaviour features per customer (per account with ``mapping.account``) and a report.
+
+    For scoring with a persona model the feature set must be the training one, not one
+    learned from this log: ``levels`` fixes the touchpoints/channels of the mix features
+    (``{"event_share": [...], "channel_share": [...]}``, the rest is "other") and keeps
+    every feature column; ``window`` (start, end) keeps events with start <= time < end
+    (one tracking period; may leave no customers); ``end_time`` is the "now" of recency
+    (default: the last event), so that partitions of one log agree (Dask engine).
+    """
     con = _connect(config)
     label, sha, fmt = _source(con, source, name)
     columns = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
@@ -186,9 +196,12 @@ def aggregate_events(source: str | os.PathLike | pd.DataFrame, mapping: EventMap
     for c in mapping.columns():
         if c not in columns:
             raise InputError(f"{label}: no column '{c}' — columns are: {', '.join(columns)}")
-    dropped = _clean_events(con, mapping, label)
+    dropped = _clean_events(con, mapping, label, window)
     key = "a" if mapping.account else "c"
-    feats = _features(con, mapping, config, key)
+    if dropped_total(con) == 0:          # an empty tracking period
+        feats = pd.DataFrame(columns=["account_id" if mapping.account else "customer_id"])
+    else:
+        feats = _features(con, mapping, config, key, levels, end_time)
     report = IngestReport(source=label, sha256=sha, format=f"event log ({fmt})", encoding=None,
                           delimiter=None, decimal=None, thousands=None, n_rows=len(feats),
                           n_columns=feats.shape[1], dropped_rows=tuple(dropped),
@@ -198,11 +211,28 @@ def aggregate_events(source: str | os.PathLike | pd.DataFrame, mapping: EventMap
     return feats, report
 
 
+def time_range(source: str | os.PathLike | pd.DataFrame, mapping: EventMapping,
+               config: EventConfig = EventConfig()) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last (readable) event time of a log, UTC: to cut it into periods."""
+    con = _connect(config)
+    label, _, _ = _source(con, source, None)
+    columns = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
+    if mapping.time not in columns:
+        raise InputError(f"{label}: no column '{mapping.time}' — columns are: {', '.join(columns)}")
+    lo, hi = con.execute(f"SELECT min(t), max(t) FROM (SELECT {_time_expr(con, mapping.time)} AS t "
+                         "FROM raw)").fetchall()[0]
+    con.close()
+    if lo is None:
+        raise InputError(f"{label}: column '{mapping.time}' holds no readable timestamps")
+    return pd.Timestamp(lo), pd.Timestamp(hi)
+
+
 def dropped_total(con) -> int:
     return int(con.execute("SELECT count(*) FROM ev").fetchall()[0][0])
 
 
-def _clean_events(con, m: EventMapping, label: str) -> list[tuple[str, int]]:
+def _clean_events(con, m: EventMapping, label: str,
+                  window: tuple[Any, Any] | None = None) -> list[tuple[str, int]]:
     """View `ev`: typed, de-duplicated events with a customer id and a valid time."""
     t = _time_expr(con, m.time)
     e = f"CAST({_q(m.event)} AS VARCHAR)" if m.event else "'event'"
@@ -228,10 +258,14 @@ def _clean_events(con, m: EventMapping, label: str) -> list[tuple[str, int]]:
                                ("duplicate event", dup)) if n]
     if kept == 0:
         raise InputError(f"{label}: no usable events (rows without customer id or timestamp)")
+    if window is not None:
+        con.execute("DELETE FROM ev WHERE NOT (t >= CAST(? AS TIMESTAMP) AND t < CAST(? AS TIMESTAMP))",
+                    [str(pd.Timestamp(window[0])), str(pd.Timestamp(window[1]))])
     return out
 
 
-def _features(con, m: EventMapping, cfg: EventConfig, key: str) -> pd.DataFrame:
+def _features(con, m: EventMapping, cfg: EventConfig, key: str,
+              levels: Mapping[str, Sequence[str]] | None = None, end_time: Any = None) -> pd.DataFrame:
     purchase = "(v > 0)" if m.value else f"regexp_matches(e, '{PURCHASE_WORDS.pattern}', 'i')"
     gap = float(cfg.session_gap_minutes) * 60
     base = con.execute(f"""
@@ -243,7 +277,7 @@ def _features(con, m: EventMapping, cfg: EventConfig, key: str) -> pd.DataFrame:
                  {purchase} AS is_purchase
           FROM ev),
         pur AS (SELECT k, count(*) AS n, min(t) AS f, max(t) AS l FROM s WHERE is_purchase GROUP BY k),
-        lim AS (SELECT max(t) AS end_t FROM ev)
+        lim AS (SELECT {"max(t)" if end_time is None else _lit(pd.Timestamp(end_time)) + "::TIMESTAMP"} AS end_t FROM ev LIMIT 1)
         SELECT s.k AS id,
           epoch(lim.end_t - max(s.t)) / 86400.0 AS recency_days,
           epoch(max(s.t) - min(s.t)) / 86400.0 AS tenure_days,
@@ -268,13 +302,15 @@ def _features(con, m: EventMapping, cfg: EventConfig, key: str) -> pd.DataFrame:
         GROUP BY s.k, lim.end_t ORDER BY s.k""").df()
     if not m.value:
         base = base.drop(columns=["monetary_total", "monetary_mean", "return_share"])
-    if not con.execute("SELECT bool_or(CAST(t AS TIME) <> TIME '00:00:00') FROM ev").fetchall()[0][0]:
+    if levels is None and not con.execute("SELECT bool_or(CAST(t AS TIME) <> TIME '00:00:00') FROM ev").fetchall()[0][0]:
         # A log of dates only: time-of-day shares and sessions would be artefacts.
         base = base.drop(columns=["night_share", "morning_share", "afternoon_share", "evening_share",
                                   "sessions", "events_per_session"])
-    mixes = [_mix(con, "e", key, cfg.top_events, "event_share")] if m.event else []
+    fixed = levels or {}
+    mixes = [_mix(con, "e", key, cfg.top_events, "event_share", fixed.get("event_share"))] \
+        if m.event else []
     if m.channel:
-        mixes.append(_mix(con, "ch", key, 12, "channel_share"))
+        mixes.append(_mix(con, "ch", key, 12, "channel_share", fixed.get("channel_share")))
     out = base.set_index("id")
     for mix in mixes:
         out = out.join(mix, how="left")
@@ -284,15 +320,20 @@ def _features(con, m: EventMapping, cfg: EventConfig, key: str) -> pd.DataFrame:
     return out
 
 
-def _mix(con, col: str, key: str, top: int, prefix: str) -> pd.DataFrame:
-    """Share of each customer's events per level (top levels; the rest as 'other')."""
-    levels = [r[0] for r in con.execute(
-        f"SELECT {col} FROM ev WHERE {col} IS NOT NULL GROUP BY {col} ORDER BY count(*) DESC, {col} LIMIT {top}").fetchall()]
+def _mix(con, col: str, key: str, top: int, prefix: str,
+         fixed: Sequence[str] | None = None) -> pd.DataFrame:
+    """Share of each customer's events per level (top levels, or the ``fixed`` ones of a
+    persona model; the rest as 'other')."""
+    if fixed is None:
+        levels = [r[0] for r in con.execute(
+            f"SELECT {col} FROM ev WHERE {col} IS NOT NULL GROUP BY {col} ORDER BY count(*) DESC, {col} LIMIT {top}").fetchall()]
+        n_total = con.execute(f"SELECT count(DISTINCT {col}) FROM ev").fetchall()[0][0]
+    else:
+        levels, n_total = list(fixed), len(fixed) + 1     # always report 'other'
     if not levels:
         return pd.DataFrame()
     cases = ", ".join(f"avg(CASE WHEN {col} = ? THEN 1.0 ELSE 0 END) AS \"{prefix}: {lv}\""
                       for lv in levels)
-    n_total = con.execute(f"SELECT count(DISTINCT {col}) FROM ev").fetchall()[0][0]
     other = (f", avg(CASE WHEN {col} IS NULL OR {col} NOT IN ({', '.join('?' * len(levels))}) "
              f"THEN 1.0 ELSE 0 END) AS \"{prefix}: other\"") if n_total > len(levels) else ""
     params = levels + (levels if other else [])

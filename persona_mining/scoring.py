@@ -1,0 +1,288 @@
+"""Scoring new customers with a persona model, and tracking personas over periods.
+
+The unit of work is one *partition*: a table (customer rows, or an event log slice that
+holds whole customers) -> assignments plus drift counts. The local engine runs the
+whole input as one partition; the Dask engine (``scale``) runs many and adds them up,
+so both engines compute the same numbers with the same code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import refine
+from .errors import InputError
+from .model import PersonaModel, psi
+
+SHARE_PREFIXES = ("event_share: ", "channel_share: ")
+FREQS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+
+
+@dataclass(frozen=True)
+class EventArgs:
+    """Event-log column mapping for scoring (defaults: the model's training mapping)."""
+    customer: str | None = None
+    time: str | None = None
+    event: str | None = None
+    channel: str | None = None
+    value: str | None = None
+    account: str | None = None
+    session_gap: float | None = None
+
+
+@dataclass(frozen=True)
+class DriftThresholds:
+    psi: float = 0.2             # per feature: population stability index above this = drift
+    unassigned: float = 0.05     # unassigned share rising by more than this (5 points) = drift
+
+
+@dataclass
+class Scored:
+    """Assignments of one input (or period) and per-feature bin counts for drift."""
+    assignments: pd.DataFrame
+    counts: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @staticmethod
+    def combine(parts: Sequence["Scored"], renumber: bool = False) -> "Scored":
+        """Partitions in order -> one result; ``renumber``: ids were 1-based row numbers
+        per partition, make them row numbers of the whole input."""
+        frames, offset = [], 0
+        for p in parts:
+            a = p.assignments
+            if renumber:
+                a = a.assign(customer_id=(np.arange(1, len(a) + 1) + offset).astype(str))
+            offset += len(a)
+            frames.append(a)
+        counts: dict[str, np.ndarray] = {}
+        for p in parts:
+            for col, c in p.counts.items():
+                counts[col] = counts[col] + c if col in counts else c.copy()
+        cols = ["customer_id", "persona_id", "persona_name", "confidence"]
+        out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+        return Scored(out, counts)
+
+
+# -- one partition ---------------------------------------------------------------------------
+def score_partition(model: PersonaModel, frame: pd.DataFrame, source: str = "input",
+                    id_col: str | None = None) -> Scored:
+    """Assign every row of a customer table and count its feature values in the drift bins."""
+    if len(frame) == 0:
+        return Scored(model.assignments(np.zeros(0, np.int32), np.zeros(0), np.zeros(0, object)))
+    typed = model.prepare(frame, source)
+    codes, conf = model.assign_matrix(model.prep_.transform(typed))
+    ids = _ids(frame, id_col if id_col is not None else model.id_col_)
+    return Scored(model.assignments(codes, conf, ids), feature_counts(typed, model))
+
+
+def feature_counts(typed: pd.DataFrame, model: PersonaModel) -> dict[str, np.ndarray]:
+    from .model import feature_shares
+
+    return {c: s * len(typed) for c, s in feature_shares(typed, model.baseline_, model.prep_).items()}
+
+
+def _ids(frame: pd.DataFrame, id_col: str | None) -> np.ndarray:
+    if id_col and id_col in frame.columns:
+        return frame[id_col].astype(str).to_numpy(dtype=object)
+    return np.arange(1, len(frame) + 1).astype(str).astype(object)
+
+
+# -- reading inputs ------------------------------------------------------------------------------
+def event_setup(model: PersonaModel, args: EventArgs | None):
+    """(EventMapping, EventConfig, levels) for scoring an event log with this model."""
+    from .events import EventConfig, EventMapping
+
+    spec = model.events_ or {}
+    base = dict(spec.get("mapping") or {})
+    given = {k: v for k, v in vars(args or EventArgs()).items() if k != "session_gap" and v}
+    mapping = {**base, **given}
+    if not mapping.get("customer") or not mapping.get("time"):
+        raise InputError("this persona model was made from a customer table, not an event log — "
+                         "score a customer table, or give --customer-col and --time-col")
+    cfg = dict(spec.get("config") or {})
+    if args is not None and args.session_gap is not None:
+        cfg["session_gap_minutes"] = args.session_gap
+    known = set(EventConfig.__dataclass_fields__)
+    return (EventMapping(**mapping), EventConfig(**{k: v for k, v in cfg.items() if k in known}),
+            spec.get("levels") or {"event_share": [], "channel_share": []})
+
+
+def align_event_features(frame: pd.DataFrame, model: PersonaModel) -> pd.DataFrame:
+    """Event features in the model's columns: a touchpoint share the log cannot have is 0,
+    any other missing feature is missing (imputed like in training)."""
+    out = frame.copy()
+    for col in model.prep_.source_columns_:
+        if col not in out.columns:
+            out[col] = 0.0 if col.startswith(SHARE_PREFIXES) else np.nan
+    return out
+
+
+def read_events(model: PersonaModel, source: str | os.PathLike | pd.DataFrame,
+                args: EventArgs | None = None, window: tuple[Any, Any] | None = None,
+                end_time: Any = None, name: str | None = None) -> tuple[pd.DataFrame, str]:
+    """Event log (file or frame) -> the model's customer features; returns (table, id column)."""
+    from .events import aggregate_events
+
+    mapping, cfg, levels = event_setup(model, args)
+    frame, _ = aggregate_events(source, mapping, cfg, levels=levels, window=window,
+                                end_time=end_time, name=name)
+    id_col = "account_id" if mapping.account else "customer_id"
+    return align_event_features(frame, model), id_col
+
+
+def score(model: PersonaModel, source: str | os.PathLike, *, events: bool = False,
+          event_args: EventArgs | None = None) -> Scored:
+    """Local engine: a customer table or event log file -> assignments (input order for
+    tables, customer id order for event logs)."""
+    path = Path(source)
+    if not path.exists():
+        raise InputError(f"{source}: file not found — check the path")
+    if events or (model.events_ is not None and event_args is None):
+        frame, id_col = read_events(model, path, event_args)
+        return score_partition(model, frame, path.name, id_col)
+    from .ingest import read_table
+
+    frame, report = read_table(path)
+    return score_partition(model, frame, report.source)
+
+
+# -- periods ---------------------------------------------------------------------------------------
+def period_windows(start: Any, end: Any, freq: str) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+    """(name, start, end) for each calendar period from ``start`` to ``end`` inclusive."""
+    if freq not in FREQS:
+        raise InputError(f"--freq {freq}: use one of {', '.join(f'{k} ({v})' for k, v in FREQS.items())}")
+    periods = pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq=freq)
+    if len(periods) > 400:
+        raise InputError(f"--freq {freq} gives {len(periods)} periods between {start} and {end} — "
+                         "choose a coarser period (W, M, Q or Y)")
+    return [(str(p), p.start_time, (p + 1).start_time) for p in periods]
+
+
+def event_time_range(model: PersonaModel, source: str | os.PathLike,
+                     args: EventArgs | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    from .events import time_range
+
+    mapping, cfg, _ = event_setup(model, args)
+    return time_range(source, mapping, cfg)
+
+
+def split_table(frame: pd.DataFrame, time_col: str, freq: str,
+                source: str = "input") -> list[tuple[str, pd.DataFrame]]:
+    """A customer table with a date column -> one table per calendar period."""
+    if time_col not in frame.columns:
+        raise InputError(f"{source}: no column '{time_col}' for --time-col — columns are: "
+                         f"{', '.join(map(str, frame.columns))}", source=source, column=time_col)
+    ts = pd.to_datetime(frame[time_col], errors="coerce", utc=True).dt.tz_localize(None)
+    if ts.notna().mean() < 0.5:
+        raise InputError(f"{source}: column '{time_col}' is not a date for most rows — give the "
+                         "column that holds each row's date", source=source, column=time_col)
+    out = []
+    for name, lo, hi in period_windows(ts.min(), ts.max(), freq):
+        part = frame[(ts >= lo) & (ts < hi)]
+        out.append((name, part.reset_index(drop=True)))
+    return out
+
+
+# -- tracking ---------------------------------------------------------------------------------------
+def tracking_table(model: PersonaModel, periods: Sequence[tuple[str, Scored]]) -> pd.DataFrame:
+    """period, persona_id, persona_name, customers, share, change (points vs. training)."""
+    order = list(model.persona_ids_) + [refine.UNASSIGNED]
+    names = {**model.persona_names_, refine.UNASSIGNED: "Unassigned"}
+    rows = []
+    for name, scored in periods:
+        counts = scored.assignments["persona_id"].value_counts()
+        n = len(scored.assignments)
+        for pid in order:
+            c = int(counts.get(pid, 0))
+            share = c / n if n else 0.0
+            rows.append({"period": name, "persona_id": pid, "persona_name": names[pid],
+                         "customers": c, "share": round(share, 6),
+                         "change_vs_training": round(share - model.training_shares_.get(pid, 0.0), 6)})
+    return pd.DataFrame(rows, columns=["period", "persona_id", "persona_name", "customers", "share",
+                                       "change_vs_training"])
+
+
+def drift_report(model: PersonaModel, periods: Sequence[tuple[str, Scored]],
+                 thresholds: DriftThresholds = DriftThresholds()) -> dict[str, Any]:
+    """Per period: unassigned share and its change vs. training, PSI per feature, new and
+    persona-switching customers vs. the previous period, and plain-language warnings."""
+    out = []
+    prev: pd.DataFrame | None = None
+    base_un = model.training_shares_[refine.UNASSIGNED]
+    for name, scored in periods:
+        a = scored.assignments
+        n = len(a)
+        un = float((a["persona_id"] == refine.UNASSIGNED).mean()) if n else 0.0
+        psis = {col: round(psi(model.baseline_[col]["shares"], c / max(c.sum(), 1)), 4)
+                for col, c in scored.counts.items() if n}
+        drifted = sorted((c for c, v in psis.items() if v > thresholds.psi), key=lambda c: -psis[c])
+        warnings = []
+        if n == 0:
+            warnings.append("no customers in this period")
+        if n and un - base_un > thresholds.unassigned:
+            warnings.append(f"unassigned share {un:.1%} is {100 * (un - base_un):.1f} points above "
+                            f"training ({base_un:.1%}): customers no persona describes well")
+        if drifted:
+            listed = ", ".join(f"{c} (PSI {psis[c]:.2f})" for c in drifted[:5])
+            more = f" and {len(drifted) - 5} more" if len(drifted) > 5 else ""
+            warnings.append(f"feature distributions moved: {listed}{more}")
+        new_share, switch_share = _movement(prev, a)
+        out.append({"period": name, "customers": n, "unassigned_share": round(un, 6),
+                    "unassigned_change": round(un - base_un, 6), "new_customer_share": new_share,
+                    "persona_switch_share": switch_share, "psi": psis,
+                    "drifted_features": drifted, "warnings": warnings, "drift": bool(n and (
+                        un - base_un > thresholds.unassigned or drifted))})
+        prev = a if n else prev
+    return {"thresholds": {"psi": thresholds.psi, "unassigned_points": thresholds.unassigned},
+            "training": {"unassigned_share": base_un,
+                         "shares": {pid: model.training_shares_[pid] for pid in model.persona_ids_}},
+            "periods": out, "drift": any(p["drift"] for p in out)}
+
+
+def _movement(prev: pd.DataFrame | None, cur: pd.DataFrame) -> tuple[float | None, float | None]:
+    """Share of this period's customers not seen in the previous one, and share of the
+    returning customers whose persona changed. Needs real customer ids."""
+    if prev is None or not len(cur):
+        return None, None
+    before = dict(zip(prev["customer_id"], prev["persona_id"]))
+    seen = cur["customer_id"].map(before)
+    returning = seen.notna()
+    new = round(float(1 - returning.mean()), 6)
+    if not returning.any():
+        return new, None
+    return new, round(float((seen[returning] != cur["persona_id"][returning]).mean()), 6)
+
+
+def track(model: PersonaModel, periods: Sequence[tuple[str, Callable[[], Scored]]],
+          thresholds: DriftThresholds = DriftThresholds(),
+          progress: Callable[[str], None] | None = None) -> tuple[pd.DataFrame, dict[str, Any], list]:
+    """Score each period (lazily, one at a time) -> (tracking table, drift report, scored)."""
+    scored = []
+    for name, run in periods:
+        if progress:
+            progress(name)
+        scored.append((name, run()))
+    return tracking_table(model, scored), drift_report(model, scored, thresholds), scored
+
+
+def summary_lines(table: pd.DataFrame, drift: Mapping[str, Any]) -> list[str]:
+    """The tracking numbers as a plain-text table for the command line."""
+    wide = table.pivot_table(index="period", columns="persona_id", values="share", sort=False)
+    pids = list(dict.fromkeys(table["persona_id"]))
+    wide = wide[pids]
+    head = f"{'period':<12}{'customers':>10}" + "".join(f"{p[:9]:>10}" for p in pids) + "  drift"
+    lines = [head]
+    by = {p["period"]: p for p in drift["periods"]}
+    for period, row in wide.iterrows():
+        d = by[period]
+        cells = "".join(f"{v * 100:9.1f}%" for v in row.to_numpy())
+        lines.append(f"{str(period):<12}{d['customers']:>10,}{cells}  {'YES' if d['drift'] else 'no'}")
+    for p in drift["periods"]:
+        for w in p["warnings"]:
+            lines.append(f"warning [{p['period']}]: {w}")
+    return lines
