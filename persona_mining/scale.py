@@ -34,7 +34,12 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
     """A Dask client: connected to ``scheduler`` (e.g. tcp://10.0.0.5:8786), or to a
     LocalCluster of ``workers`` processes on this machine, closed afterwards. The local
     cluster listens on 127.0.0.1 only and serves no dashboard."""
+    import logging
+
     from distributed import Client, LocalCluster
+
+    # Each shuffle logs two WARNING lines about its own life cycle: not the user's concern.
+    logging.getLogger("distributed.shuffle._scheduler_plugin").setLevel(logging.ERROR)
 
     if scheduler:
         try:
@@ -115,7 +120,8 @@ def _score_events(model: PersonaModel, path: str, client: Any, args: EventArgs |
     mapping, cfg, _ = event_setup(model, args)
     ddf = _read_events(path, mapping)
     key = mapping.account or mapping.customer
-    ddf = ddf.shuffle(on=key, npartitions=max(ddf.npartitions, 2))
+    # Shuffle once (persisted on the workers): both passes below reuse the partitions.
+    ddf = client.persist(ddf.shuffle(on=key, npartitions=max(ddf.npartitions, 2)))
     parts = ddf.to_delayed()
     ends = client.compute([dask.delayed(_last_time)(p, mapping, cfg, window) for p in parts], sync=True)
     ends = [e for e in ends if e is not None]
