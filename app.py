@@ -21,14 +21,14 @@ personas = [
     st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:"),
     st.Page("pages/refine.py", title="Refine", icon=":material/tune:"),
 ]
+if (HERE / "pages/track.py").exists():
+    personas.append(st.Page("pages/track.py", title="Track", icon=":material/monitoring:"))
 if (HERE / "pages/export.py").exists():
     personas.append(st.Page("pages/export.py", title="Export", icon=":material/download:"))
 setup = [
     st.Page("pages/data.py", title="Data", icon=":material/table_chart:"),
     st.Page("pages/discover.py", title="Discover", icon=":material/auto_awesome:"),
 ]
-if (HERE / "pages/track.py").exists():
-    setup.append(st.Page("pages/track.py", title="Track", icon=":material/monitoring:"))
 
 nav = st.navigation({"Your personas": personas, "Data and discovery": setup})
 st.session_state["previous_page"] = st.session_state.get("current_page")

@@ -420,3 +420,31 @@ def transition_chart(journey: dict) -> alt.Chart | None:
         y=alt.Y("step:N", sort=None, title=None, axis=alt.Axis(labelLimit=280, labelOverlap=False)),
         tooltip=["step:N", alt.Tooltip("share:Q", format=".1%")],
     ).properties(height=26 * len(rows) + 20)
+
+
+def tracking_chart(table: pd.DataFrame, ws: Any) -> alt.Chart:
+    """Persona shares per period: one line per persona in its map colour, unassigned grey
+    and dashed, the training share as a faint dotted reference in the tooltip."""
+    names, colors = persona_colors(ws)
+    t = table.copy()
+    label = {p.id: persona_label(ws, p.id) for p in ws.personas()}
+    t["persona"] = [label.get(pid, name) if pid != "unassigned" else "Unassigned"
+                    for pid, name in zip(t["persona_id"], t["persona_name"])]
+    present = set(t["persona"]) - {"Unassigned"}
+    domain = [n for n in names if n in present] + ["Unassigned"]
+    rng = [c for n, c in zip(names, colors) if n in present] + [GREY]
+    for n in sorted(set(t["persona"]) - set(domain)):      # personas changed since scoring
+        domain.append(n)
+        rng.append(PALETTE[len(rng) % len(PALETTE)])
+    order = list(dict.fromkeys(t["period"]))
+    base = alt.Chart(t).encode(
+        x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("share:Q", title="share of customers", axis=alt.Axis(format="%")),
+        color=alt.Color("persona:N", scale=alt.Scale(domain=domain, range=rng),
+                        legend=alt.Legend(title=None, orient="right", labelLimit=260)),
+        strokeDash=alt.condition(alt.datum.persona_id == "unassigned", alt.value([5, 4]),
+                                 alt.value([1, 0])),
+        tooltip=[alt.Tooltip("period:N"), alt.Tooltip("persona:N"),
+                 alt.Tooltip("customers:Q", format=","), alt.Tooltip("share:Q", format=".1%"),
+                 alt.Tooltip("change_vs_training:Q", title="vs. training (points)", format="+.1%")])
+    return (base.mark_line(strokeWidth=2.5) + base.mark_circle(size=55)).properties(height=340)

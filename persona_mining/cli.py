@@ -315,6 +315,8 @@ def _load_workspace(path_str: str):
 
 def _model_dir(path_str: str) -> Path:
     path = Path(path_str)
+    if path.is_file() and path.suffix.lower() == ".zip":
+        return path                        # a model downloaded from the workbench
     if not path.is_dir():
         raise InputError(f"{path_str}: no such model directory — make one with "
                          "`python -m persona_mining model WORKSPACE_DIR --out MODEL_DIR`")

@@ -218,10 +218,34 @@ class PersonaModel:
                 "provenance": self.provenance_}
 
 
+def model_for(ws: Workspace) -> PersonaModel:
+    """The persona model of the workspace's current personas, built once per edit state
+    (kept in the workspace's derived-values cache, like its profiles)."""
+    key = ("model", len(ws.edits))
+    if key not in ws._cache:
+        ws._cache[key] = PersonaModel(seed=ws.config.seed).fit(ws)
+    return ws._cache[key]
+
+
+def to_zip_bytes(model: PersonaModel) -> bytes:
+    """The model directory as one .zip (a download from the workbench); `load` reads it."""
+    import zipfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        d = model.save(Path(tmp) / "persona-model")
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in sorted(d.iterdir()):
+                z.write(f, f.name)
+        return buf.getvalue()
+
+
 def load(directory: str | os.PathLike) -> PersonaModel:
-    """Load a model directory; anything damaged, tampered with or from an unknown model
-    version raises ModelError saying what and what to do."""
+    """Load a model directory (or its .zip); anything damaged, tampered with or from an
+    unknown model version raises ModelError saying what and what to do."""
     directory = Path(directory)
+    if directory.is_file() and directory.suffix.lower() == ".zip":
+        return _load_zip(directory)
     m = _read_manifest(directory)
     _check_files(directory, m)
     try:
@@ -243,6 +267,20 @@ def load(directory: str | os.PathLike) -> PersonaModel:
     model._fit_reference(R, codes)
     model.thresholds_ = thresholds          # as trained (recomputing would give the same)
     return model
+
+
+def _load_zip(path: Path) -> PersonaModel:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory() as tmp:
+            for name in ("manifest.json", "arrays.npz"):     # nothing else, no paths
+                if name not in z.namelist():
+                    raise ModelError(f"{path}: no {name} inside — not a persona model .zip")
+                (Path(tmp) / name).write_bytes(z.read(name))
+            return load(tmp)
+    except zipfile.BadZipFile:
+        raise ModelError(f"{path}: not a readable .zip — download the model again") from None
 
 
 def _read_manifest(directory: Path) -> dict[str, Any]:

@@ -86,7 +86,7 @@ def _score_table(model: PersonaModel, path: str, client: Any, blocksize: int) ->
         raise InputError(f"{path}: --engine dask reads CSV/TSV/TXT or Parquet customer tables — "
                          "convert the file, or use the local engine")
     results = client.compute(tasks, sync=True)
-    return Scored.combine(results, renumber=model.id_col_ is None)
+    return Scored.combine(results, renumber=not all(r.real_ids for r in results))
 
 
 def _blocks(path: str, blocksize: int) -> list[Any]:

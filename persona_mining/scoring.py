@@ -47,6 +47,7 @@ class Scored:
     """Assignments of one input (or period) and per-feature bin counts for drift."""
     assignments: pd.DataFrame
     counts: dict[str, np.ndarray] = field(default_factory=dict)
+    real_ids: bool = True     # False: customer_id holds row numbers (the input has no id column)
 
     @staticmethod
     def combine(parts: Sequence["Scored"], renumber: bool = False) -> "Scored":
@@ -65,19 +66,21 @@ class Scored:
                 counts[col] = counts[col] + c if col in counts else c.copy()
         cols = ["customer_id", "persona_id", "persona_name", "confidence"]
         out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
-        return Scored(out, counts)
+        return Scored(out, counts, all(p.real_ids for p in parts) and not renumber)
 
 
 # -- one partition ---------------------------------------------------------------------------
 def score_partition(model: PersonaModel, frame: pd.DataFrame, source: str = "input",
                     id_col: str | None = None) -> Scored:
     """Assign every row of a customer table and count its feature values in the drift bins."""
+    id_col = id_col if id_col is not None else model.id_col_
+    real = bool(id_col and id_col in frame.columns)
     if len(frame) == 0:
         return Scored(model.assignments(np.zeros(0, np.int32), np.zeros(0), np.zeros(0, object)))
     typed = model.prepare(frame, source)
     codes, conf = model.assign_matrix(model.prep_.transform(typed))
-    ids = _ids(frame, id_col if id_col is not None else model.id_col_)
-    return Scored(model.assignments(codes, conf, ids), feature_counts(typed, model))
+    return Scored(model.assignments(codes, conf, _ids(frame, id_col)), feature_counts(typed, model),
+                  real)
 
 
 def feature_counts(typed: pd.DataFrame, model: PersonaModel) -> dict[str, np.ndarray]:
@@ -212,7 +215,7 @@ def drift_report(model: PersonaModel, periods: Sequence[tuple[str, Scored]],
     """Per period: unassigned share and its change vs. training, PSI per feature, new and
     persona-switching customers vs. the previous period, and plain-language warnings."""
     out = []
-    prev: pd.DataFrame | None = None
+    prev: Scored | None = None
     base_un = model.training_shares_[refine.UNASSIGNED]
     for name, scored in periods:
         a = scored.assignments
@@ -231,24 +234,26 @@ def drift_report(model: PersonaModel, periods: Sequence[tuple[str, Scored]],
             listed = ", ".join(f"{c} (PSI {psis[c]:.2f})" for c in drifted[:5])
             more = f" and {len(drifted) - 5} more" if len(drifted) > 5 else ""
             warnings.append(f"feature distributions moved: {listed}{more}")
-        new_share, switch_share = _movement(prev, a)
+        new_share, switch_share = _movement(prev, scored)
         out.append({"period": name, "customers": n, "unassigned_share": round(un, 6),
                     "unassigned_change": round(un - base_un, 6), "new_customer_share": new_share,
                     "persona_switch_share": switch_share, "psi": psis,
                     "drifted_features": drifted, "warnings": warnings, "drift": bool(n and (
                         un - base_un > thresholds.unassigned or drifted))})
-        prev = a if n else prev
+        prev = scored if n else prev
     return {"thresholds": {"psi": thresholds.psi, "unassigned_points": thresholds.unassigned},
             "training": {"unassigned_share": base_un,
                          "shares": {pid: model.training_shares_[pid] for pid in model.persona_ids_}},
             "periods": out, "drift": any(p["drift"] for p in out)}
 
 
-def _movement(prev: pd.DataFrame | None, cur: pd.DataFrame) -> tuple[float | None, float | None]:
+def _movement(prev_scored: Scored | None, cur_scored: Scored) -> tuple[float | None, float | None]:
     """Share of this period's customers not seen in the previous one, and share of the
-    returning customers whose persona changed. Needs real customer ids."""
-    if prev is None or not len(cur):
+    returning customers whose persona changed. Needs real customer ids (not row numbers)."""
+    if prev_scored is None or not len(cur_scored.assignments) or not (
+            prev_scored.real_ids and cur_scored.real_ids):
         return None, None
+    prev, cur = prev_scored.assignments, cur_scored.assignments
     before = dict(zip(prev["customer_id"], prev["persona_id"]))
     seen = cur["customer_id"].map(before)
     returning = seen.notna()
@@ -286,3 +291,63 @@ def summary_lines(table: pd.DataFrame, drift: Mapping[str, Any]) -> list[str]:
         for w in p["warnings"]:
             lines.append(f"warning [{p['period']}]: {w}")
     return lines
+
+
+# -- the workbench's Track page -------------------------------------------------------------------
+def track_uploads(model: PersonaModel, uploads: Sequence[tuple[str, bytes]], *,
+                  time_col: str | None = None, freq: str | None = None,
+                  thresholds: DriftThresholds = DriftThresholds()) -> dict[str, Any]:
+    """Uploaded files -> a JSON-ready tracking result (kept in the workspace's extras).
+
+    One file per period (ordered by file name, e.g. 2026-01.csv, 2026-02.csv), or one
+    file cut into calendar periods by ``time_col`` and ``freq``. Files are customer
+    tables, or event logs when the model was made from one.
+    """
+    import datetime as _dt
+    import tempfile
+
+    from .ingest import read_table
+
+    if not uploads:
+        raise InputError("upload at least one file: one per period, or one with a date column")
+    if freq and len(uploads) != 1:
+        raise InputError("cutting by a date column works on one file — upload one file, or "
+                         "one file per period without a date column")
+    uploads = sorted(uploads, key=lambda u: _natural(u[0]))
+    names = [Path(n).stem for n, _ in uploads]
+    if len(set(names)) != len(names):
+        raise InputError("two uploads have the same name — name the files by period, e.g. 2026-01.csv")
+    events = model.events_ is not None
+    periods: list[tuple[str, Scored]] = []
+    with tempfile.TemporaryDirectory(prefix="persona-track-") as tmp:
+        for (fname, data), name in zip(uploads, names):
+            if events:
+                path = Path(tmp) / f"{len(periods)}{Path(fname).suffix or '.csv'}"
+                path.write_bytes(data)
+                args = EventArgs(time=time_col) if time_col else None
+                if freq:
+                    lo, hi = event_time_range(model, path, args)
+                    for pname, a, b in period_windows(lo, hi, freq):
+                        frame, id_col = read_events(model, path, args, window=(a, b), name=fname)
+                        periods.append((pname, score_partition(model, frame, fname, id_col)))
+                else:
+                    frame, id_col = read_events(model, path, args, name=fname)
+                    periods.append((name, score_partition(model, frame, fname, id_col)))
+                continue
+            frame, report = read_table(data, name=fname)
+            if freq:
+                for pname, part in split_table(frame, time_col or "", freq, report.source):
+                    periods.append((pname, score_partition(model, part, report.source)))
+            else:
+                periods.append((name, score_partition(model, frame, report.source)))
+    table = tracking_table(model, periods)
+    return {"created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "files": [n for n, _ in uploads], "time_col": time_col, "freq": freq,
+            "table": table.to_dict(orient="records"),
+            "drift": drift_report(model, periods, thresholds)}
+
+
+def _natural(s: str) -> list:
+    import re
+
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", s)]

@@ -125,6 +125,29 @@ def make_customers(n: int = 10_000, *, seed: int = 7, extra_features: int = 0,
                          TRUTH_COLUMN: names[persona]})
 
 
+def make_months(n: int = 3000) -> list[tuple[str, pd.DataFrame]]:
+    """Three later months of the sample's customers, for trying persona tracking: two like
+    the training data, then one where app use and spend rose and a new kind of customer
+    appeared (frequent night-time buyers with many returns) that no persona describes."""
+    out = []
+    for i, name in enumerate(("2026-11", "2026-12", "2027-01")):
+        m = make_customers(n, seed=101 + i)
+        m["customer_id"] = f"M{name.replace('-', '')}-" + m["customer_id"]   # other people each month
+        if name == "2027-01":
+            m["share_app"] = np.clip(m["share_app"] + 0.25, 0, 1)
+            m["share_web"] = np.clip(m["share_web"] - 0.25, 0, 1)
+            m["revenue_12m"] = (m["revenue_12m"] * 1.8).round(2)
+            k = n // 6
+            m.loc[:k - 1, ["orders_12m", "return_rate", "night_order_share"]] = [48, 0.6, 0.85]
+        out.append((name, m))
+    return out
+
+
+def month_files(n: int = 3000) -> list[tuple[str, bytes]]:
+    """:func:`make_months` as CSV uploads (file name, bytes)."""
+    return [(f"{name}.csv", m.to_csv(index=False).encode("utf-8")) for name, m in make_months(n)]
+
+
 def expected_shares(noise_share: float = 0.05) -> dict[str, float]:
     """Intended share of all customers per persona (and noise) for a given noise_share."""
     out = {p.name: p.share * (1 - noise_share) for p in PERSONAS}

@@ -244,13 +244,13 @@ def _manifest(ws: Workspace, files: dict[str, str]) -> dict[str, Any]:
             "provenance": ws.provenance, "config": ws.config.to_dict(), "source": ws.source,
             "roles": ws.roles, "quality": ws.quality, "preprocessing": ws.prep.to_dict(),
             "base_ids": list(ws.base_ids), "metrics": ws.metrics, "files": files,
-            "extras": ws.extras,
             **_edit_part(ws)}
 
 
 def _edit_part(ws: Workspace) -> dict[str, Any]:
+    # extras (journeys, tracking results) are small JSON: saved with every autosave
     return {"edits": list(ws.edits), "redo": list(ws.redo_stack), "carried": ws.carried,
-            "lineage": ws.lineage}
+            "lineage": ws.lineage, "extras": ws.extras}
 
 
 def _dumps(obj: Any) -> str:

@@ -17,6 +17,17 @@ from apptest_helpers import ROOT  # noqa: F401  (tests/app is on sys.path)
 FAST = DiscoverConfig(method="kmeans", k=4, embedding="pca", bootstrap=2, seed=3)
 
 
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """AppTest leaves the page script as sys.modules['__main__']; a later test that spawns
+    processes (the Dask LocalCluster) would make every child re-run that page."""
+    import sys
+
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+
 @pytest.fixture(scope="session")
 def small_ws(small_csv):
     """1,500 synthetic customers, 4 personas (k-means on PCA): discovered in ~1 s."""

@@ -1,0 +1,129 @@
+"""Track: score new customers period by period with the current personas; shares over
+time and drift warnings. Results are kept in the project (workspace extras)."""
+
+import dataclasses
+import json
+
+import pandas as pd
+import streamlit as st
+
+from pages._shared import commit, md, plural, user_errors, workspace
+from persona_mining import charts, model as pm, scoring, synthetic
+from persona_mining.csvsafe import csv_bytes
+
+KEY = "tracking"
+ws = workspace()
+st.title("Track")
+st.caption("Are the personas still true? Score new customers — one file per month, or one "
+           "file with a date column — with the personas as they are now (your merges, splits "
+           "and reassignments included) and watch their shares move. A warning appears when "
+           "many customers fit no persona or the behaviour data itself shifts.")
+
+with user_errors():
+    model = pm.model_for(ws)
+    info = pm.describe(model)
+    agree = info["holdout_agreement"]
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Personas in the model", info["personas"])
+    c2.metric("Reference customers", f"{info['reference_rows']:,}")
+    c3.metric("Agreement on unseen customers", "n/a" if agree is None else f"{agree:.1%}",
+              help="Customers held out of a trial model, then assigned by it: how often it "
+                   "chose the same persona as the workspace. Scoring the training customers "
+                   "reproduces the workspace exactly.")
+    st.download_button("Download persona model (.zip)", data=lambda: pm.to_zip_bytes(model),
+                       file_name="persona-model.zip", mime="application/zip", key="dl_model",
+                       icon=":material/download:",
+                       help="For scheduled scoring: python -m persona_mining score "
+                            "persona-model.zip new.csv --out assignments.csv")
+
+    st.subheader("Score new periods")
+    kind = "event logs" if model.events_ else "customer tables"
+    st.caption(f"Upload {kind} with the same columns as the training data. Several files are "
+               "ordered by file name (e.g. 2026-01.csv, 2026-02.csv); each file is a period.")
+    files = st.file_uploader(f"Period files ({kind})", accept_multiple_files=True,
+                             type=["csv", "tsv", "txt", "parquet", "xlsx", "jsonl"], key="track_files")
+    by_date = st.toggle("One file: cut it into periods by a date column", key="track_by_date")
+    time_col, freq = None, None
+    if by_date:
+        a, b = st.columns(2)
+        default = (model.events_ or {}).get("mapping", {}).get("time") or ""
+        time_col = a.text_input("Date column", value=default, key="track_time_col")
+        freq = b.selectbox("Period", list(scoring.FREQS), index=2, key="track_freq",
+                           format_func=lambda f: scoring.FREQS[f])
+    with st.expander("Drift thresholds"):
+        a, b = st.columns(2)
+        psi_t = a.number_input("Feature drift: PSI above", 0.01, 5.0, 0.2, 0.05, key="track_psi",
+                               help="Population stability index per feature against the training "
+                                    "data: below 0.1 stable, 0.1–0.2 moving, above 0.2 drift.")
+        un_t = b.number_input("Unassigned share rising by more than (points)", 1.0, 50.0, 5.0, 1.0,
+                              key="track_unassigned") / 100
+    thresholds = scoring.DriftThresholds(psi_t, un_t)
+    a, b = st.columns([1, 3])
+    uploads = None
+    if a.button("Score periods", type="primary", disabled=not files, key="track_run"):
+        uploads = [(f.name, f.getvalue()) for f in files]
+    if set(model.prep_.source_columns_) <= set(synthetic.make_customers(5).columns) and b.button(
+            "Try it: three synthetic months of the sample", key="track_demo",
+            help="2026-11 and 2026-12 look like the training data; in 2027-01 app use and "
+                 "spend rise and a new kind of customer appears."):
+        uploads, time_col, freq = synthetic.month_files(), None, None
+    if uploads:
+        with st.spinner("Scoring…"):
+            result = scoring.track_uploads(model, uploads, time_col=time_col or None, freq=freq,
+                                           thresholds=thresholds)
+        commit(dataclasses.replace(ws, extras={**ws.extras, KEY: result}))
+        st.rerun()
+
+result = ws.extras.get(KEY)
+if not result:
+    st.info("No periods scored yet: upload files above.")
+    st.stop()
+
+st.divider()
+drift = result["drift"]
+table = pd.DataFrame(result["table"])
+st.subheader("Persona shares over time")
+st.caption(f"Scored {md(', '.join(result['files']))} on {result['created_at'][:10]} · "
+           f"{plural(len(drift['periods']), 'period')}.")
+last = drift["periods"][-1]
+c1, c2, c3 = st.columns(3)
+c1.metric(f"Customers in {last['period']}", f"{last['customers']:,}")
+c2.metric("Unassigned", f"{last['unassigned_share']:.1%}",
+          delta=f"{last['unassigned_change'] * 100:+.1f} points vs. training", delta_color="inverse")
+c3.metric("Periods with drift", sum(p["drift"] for p in drift["periods"]))
+for p in drift["periods"]:
+    for w in p["warnings"]:
+        st.warning(f"**{md(p['period'])}** — {md(w)}", icon=":material/warning:")
+if not drift["drift"]:
+    st.success("No drift: the personas describe every period as well as the training data.",
+               icon=":material/check_circle:")
+st.altair_chart(charts.tracking_chart(table, ws), width="stretch")
+
+wide = table.pivot_table(index="persona_name", columns="period", values="share", sort=False)
+wide = wide[list(dict.fromkeys(table["period"]))]
+st.dataframe(wide.style.format("{:.1%}"), width="stretch")
+
+st.subheader("Feature drift")
+st.caption("Population stability index of each behaviour feature against the training "
+           "data (above the threshold = the feature's distribution moved).")
+psi = pd.DataFrame({p["period"]: p["psi"] for p in drift["periods"]})
+if not psi.empty:
+    psi = psi.loc[psi.max(axis=1).sort_values(ascending=False).index]
+    st.dataframe(psi.style.format("{:.2f}").highlight_between(
+        left=drift["thresholds"]["psi"], right=None, color="#f6d5cf"), width="stretch")
+moves = pd.DataFrame([{"period": p["period"], "new customers": p["new_customer_share"],
+                       "returning customers who changed persona": p["persona_switch_share"]}
+                      for p in drift["periods"]]).astype({"new customers": float,
+                      "returning customers who changed persona": float})
+if moves.iloc[:, 1:].notna().any().any():
+    st.caption("Customers between consecutive periods (by customer id):")
+    st.dataframe(moves.style.format({c: "{:.1%}" for c in moves.columns[1:]}, na_rep="—"),
+                 hide_index=True, width="stretch")
+
+a, b = st.columns(2)
+a.download_button("tracking.csv", data=csv_bytes(table),
+                  file_name="tracking.csv", mime="text/csv", key="dl_tracking",
+                  icon=":material/download:")
+b.download_button("drift.json", data=json.dumps(drift, indent=1, ensure_ascii=False).encode("utf-8"),
+                  file_name="drift.json", mime="application/json", key="dl_drift",
+                  icon=":material/download:")
