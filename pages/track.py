@@ -100,7 +100,7 @@ if not drift["drift"]:
 st.altair_chart(charts.tracking_chart(table, ws), width="stretch")
 
 wide = table.pivot_table(index="persona_name", columns="period", values="share", sort=False)
-wide = wide[list(dict.fromkeys(table["period"]))]
+wide = wide[list(dict.fromkeys(table["period"]))].rename_axis(index="persona", columns=None)
 st.dataframe(wide.style.format("{:.1%}"), width="stretch")
 
 st.subheader("Feature drift")
@@ -111,14 +111,13 @@ if not psi.empty:
     psi = psi.loc[psi.max(axis=1).sort_values(ascending=False).index]
     st.dataframe(psi.style.format("{:.2f}").highlight_between(
         left=drift["thresholds"]["psi"], right=None, color="#f6d5cf"), width="stretch")
-moves = pd.DataFrame([{"period": p["period"], "new customers": p["new_customer_share"],
-                       "returning customers who changed persona": p["persona_switch_share"]}
-                      for p in drift["periods"]]).astype({"new customers": float,
-                      "returning customers who changed persona": float})
-if moves.iloc[:, 1:].notna().any().any():
-    st.caption("Customers between consecutive periods (by customer id):")
-    st.dataframe(moves.style.format({c: "{:.1%}" for c in moves.columns[1:]}, na_rep="—"),
-                 hide_index=True, width="stretch")
+pct = lambda v: "—" if v is None else f"{v:.1%}"  # noqa: E731
+moves = pd.DataFrame([{"period": p["period"], "new customers": pct(p["new_customer_share"]),
+                       "returning customers who changed persona": pct(p["persona_switch_share"])}
+                      for p in drift["periods"]])
+if any(p["new_customer_share"] is not None for p in drift["periods"]):
+    st.caption("Customers between consecutive periods (matched by customer id):")
+    st.dataframe(moves, hide_index=True, width="stretch")
 
 a, b = st.columns(2)
 a.download_button("tracking.csv", data=csv_bytes(table),

@@ -101,14 +101,15 @@ class PersonaModel:
         self.provenance_ = _provenance(ws, self)
         return self
 
-    def _fit_reference(self, R: np.ndarray, codes: np.ndarray) -> None:
+    def _fit_reference(self, R: np.ndarray, codes: np.ndarray,
+                       thresholds: np.ndarray | None = None) -> None:
         from sklearn.neighbors import NearestNeighbors
 
         self.reference_ = np.ascontiguousarray(R, dtype=np.float32)
         self.reference_codes_ = codes.astype(np.int32)
         k = min(self.n_neighbors, len(R))
         self.index_ = NearestNeighbors(n_neighbors=k).fit(self.reference_)
-        self.thresholds_ = self._thresholds()
+        self.thresholds_ = self._thresholds() if thresholds is None else thresholds
 
     def _thresholds(self) -> np.ndarray:
         """Per persona: the fit_quantile of its members' mean distance to their k nearest
@@ -195,6 +196,7 @@ class PersonaModel:
                                 thresholds=self.thresholds_)
             (tmp / "arrays.npz").write_bytes(buf.getvalue())
             manifest = {**self._manifest(), "files": {"arrays.npz": file_sha256(tmp / "arrays.npz")}}
+            manifest["manifest_sha256"] = manifest_digest(manifest)
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                                "utf-8")
             if directory.exists():
@@ -249,6 +251,18 @@ def load(directory: str | os.PathLike) -> PersonaModel:
     m = _read_manifest(directory)
     _check_files(directory, m)
     try:
+        return _from_manifest(directory, m)
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, ModelError):
+            raise
+        made = m.get("provenance", {}).get("packages", {}).get("persona-mining", "unknown")
+        raise ModelError(f"{directory / 'manifest.json'}: cannot read {exc!r} in this model (made by "
+                         f"persona-mining {made}) — make the model again from its workspace with "
+                         "this version") from None
+
+
+def _from_manifest(directory: Path, m: Mapping[str, Any]) -> PersonaModel:
+    try:
         with np.load(directory / "arrays.npz", allow_pickle=False) as a:
             R, codes, thresholds = a["reference"], a["codes"], a["thresholds"]
     except (ValueError, KeyError, OSError) as exc:
@@ -264,8 +278,7 @@ def load(directory: str | os.PathLike) -> PersonaModel:
     model.roles_, model.id_col_ = m["roles"], m.get("id_col")
     model.baseline_, model.events_, model.provenance_ = m["baseline"], m.get("events"), m["provenance"]
     _check_arrays(directory, model, R, codes, thresholds)
-    model._fit_reference(R, codes)
-    model.thresholds_ = thresholds          # as trained (recomputing would give the same)
+    model._fit_reference(R, codes, thresholds)     # as trained (recomputing gives the same)
     return model
 
 
@@ -306,7 +319,18 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
     return m
 
 
+def manifest_digest(m: Mapping[str, Any]) -> str:
+    """SHA-256 of the manifest's content (without this digest), key order independent."""
+    import hashlib
+
+    body = {k: v for k, v in m.items() if k != "manifest_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def _check_files(directory: Path, m: Mapping[str, Any]) -> None:
+    if m.get("manifest_sha256") != manifest_digest(m):
+        raise ModelError(f"{directory / 'manifest.json'} does not match its checksum — the model "
+                         "was changed after export; export it again from the workspace")
     files = m.get("files") or {}
     if "arrays.npz" not in files:
         raise ModelError(f"{directory / 'manifest.json'}: lists no arrays.npz checksum — the model is incomplete")

@@ -13,7 +13,7 @@ import pytest
 
 from persona_mining import ModelError, cards, refine
 from persona_mining.ingest import read_table
-from persona_mining.model import MODEL_VERSION, PersonaModel, load
+from persona_mining.model import MODEL_VERSION, PersonaModel, load, manifest_digest, to_zip_bytes
 from persona_mining.scoring import score_partition
 
 
@@ -67,6 +67,8 @@ def test_round_trip_and_new_customers(model, tmp_path, table):
     a = score_partition(model, table).assignments
     b = score_partition(back, table).assignments
     pd.testing.assert_frame_equal(a, b)
+    (tmp_path / "m.zip").write_bytes(to_zip_bytes(model))          # the workbench download
+    pd.testing.assert_frame_equal(a, score_partition(load(tmp_path / "m.zip"), table).assignments)
     manifest = json.loads((tmp_path / "m" / "manifest.json").read_text("utf-8"))
     assert manifest["version"] == MODEL_VERSION and manifest["provenance"]["packages"]["numpy"]
     assert manifest["provenance"]["dataset"]["sha256"]
@@ -97,6 +99,28 @@ def test_bad_models_give_clear_errors(model, tmp_path, table, sample_ws):
     (newer / "manifest.json").write_text(json.dumps(m), "utf-8")
     with pytest.raises(ModelError, match="upgrade persona-mining"):
         load(newer)
+    # an edited manifest (e.g. persona names or thresholds changed by hand) is refused
+    edited = tmp_path / "edited"
+    shutil.copytree(good, edited)
+    m = json.loads((edited / "manifest.json").read_text("utf-8"))
+    m["personas"][0]["name"] = "Hacked"
+    (edited / "manifest.json").write_text(json.dumps(m), "utf-8")
+    with pytest.raises(ModelError, match="manifest.json does not match"):
+        load(edited)
+    # made by other package versions: loads and scores the same (nothing version-bound is stored)
+    m["personas"][0]["name"] = model.persona_names_[model.persona_ids_[0]]
+    m["provenance"]["packages"].update({"scikit-learn": "1.7.0", "numpy": "2.1.0",
+                                        "persona-mining": "0.0.9"})
+    m["manifest_sha256"] = manifest_digest(m)
+    (edited / "manifest.json").write_text(json.dumps(m), "utf-8")
+    pd.testing.assert_frame_equal(score_partition(load(edited), table).assignments,
+                                  score_partition(model, table).assignments)
+    # a model from a future persona-mining whose preprocessing this version cannot read
+    m["preprocessing"] = {"format": "something new"}
+    m["manifest_sha256"] = manifest_digest(m)
+    (edited / "manifest.json").write_text(json.dumps(m), "utf-8")
+    with pytest.raises(ModelError, match="make the model again"):
+        load(edited)
     (newer / "manifest.json").write_text("{not json", "utf-8")
     with pytest.raises(ModelError, match="not valid JSON"):
         load(newer)
