@@ -99,7 +99,8 @@ if log is not None and kind == EVENTS:
             ("customer", "Customer id", True), ("time", "Timestamp", True),
             ("event", "Event / touchpoint", False), ("channel", "Channel", False),
             ("value", "Value (revenue, negative = refund)", False),
-            ("account", "Account (B2B: personas of firms)", False))):
+            ("account", "Account (B2B: personas of firms)", False),
+            ("role", "Person's role (B2B: role mix per account)", False))):
         options = ([] if required else ["(none)"]) + cols
         default = getattr(guess, role, None) if guess else None
         choice = (c1, c2, c3)[i % 3].selectbox(

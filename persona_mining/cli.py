@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--channel-col", help="channel column")
     ev.add_argument("--value-col", help="value column (revenue; negative = refund)")
     ev.add_argument("--account-col", help="B2B: account column; personas then describe accounts")
+    ev.add_argument("--role-col", help="B2B: the person's role (e.g. IT, purchasing): role mix per account")
     ev.add_argument("--session-gap", type=float, default=30.0, metavar="MINUTES",
                     help="inactivity that ends a visit (default 30)")
     d.set_defaults(func=cmd_discover)
@@ -137,7 +138,8 @@ def _event_and_engine_flags(p: argparse.ArgumentParser) -> None:
     ev.add_argument("--events", action="store_true", help="INPUT is an event log")
     for flag, what in (("customer", "customer id"), ("time", "timestamp (track: also the period time)"),
                        ("event", "event / touchpoint"), ("channel", "channel"),
-                       ("value", "value (revenue)"), ("account", "B2B account")):
+                       ("value", "value (revenue)"), ("account", "B2B account"),
+                       ("role", "B2B: person's role")):
         ev.add_argument(f"--{flag}-col", help=f"{what} column")
     ev.add_argument("--session-gap", type=float, metavar="MINUTES")
     en = p.add_argument_group("scale-out")
@@ -261,7 +263,7 @@ def _event_args(args: argparse.Namespace):
 
     return EventArgs(customer=args.customer_col, time=args.time_col, event=args.event_col,
                      channel=args.channel_col, value=args.value_col, account=args.account_col,
-                     session_gap=args.session_gap)
+                     role=args.role_col, session_gap=args.session_gap)
 
 
 def _run_engine(args: argparse.Namespace, model, periods: list) -> list:
@@ -359,7 +361,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
         ws = discover_events(src, config, EventConfig(session_gap_minutes=args.session_gap),
                              progress=progress, customer=args.customer_col, time=args.time_col,
                              event=args.event_col, channel=args.channel_col, value=args.value_col,
-                             account=args.account_col)
+                             account=args.account_col, role=args.role_col)
     else:
         ws = discover(src, config, progress=progress)
     workspace.save(ws, out / "workspace")

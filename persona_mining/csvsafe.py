@@ -10,9 +10,16 @@ _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> object:
-    """Prefix text cells that a spreadsheet would run as a formula with a single quote."""
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
-        return "'" + value
+    """Prefix text cells that a spreadsheet would run as a formula with a single quote.
+
+    A bare carriage return becomes a line feed: CSV writers quote cells with line feeds
+    but not with a lone CR, which readers take for the end of the row."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_DANGEROUS):
+        value = "'" + value
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value
 
 

@@ -44,6 +44,7 @@ FEATURES = {
     "event_share: X": "share of the customer's events that are touchpoint X (top touchpoints; rest 'other')",
     "channel_share: X": "share of the customer's events in channel X",
     "people": "B2B: people of the account who appear in the log",
+    "role_share: X": "B2B: share of the account's people in role X (e.g. IT, purchasing; top roles, rest 'other')",
 }
 PURCHASE_WORDS = re.compile(r"purchase|order|buy|checkout|kauf|bestell", re.I)
 
@@ -56,10 +57,11 @@ class EventMapping:
     channel: str | None = None
     value: str | None = None
     account: str | None = None
+    role: str | None = None          # B2B: the person's role in the buying firm
 
     def columns(self) -> list[str]:
         return [c for c in (self.customer, self.time, self.event, self.channel, self.value,
-                            self.account) if c]
+                            self.account, self.role) if c]
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ _GUESS = {
     "channel": r"^(channel|kanal|medium|source|device)$",
     "value": r"^(value|revenue|amount|price|dollar_value|umsatz|betrag|wert)$",
     "account": r"^(account|account_id|company|company_id|firma|org|organisation_id|organization_id)$",
+    "role": r"^(role|job_role|person_role|buyer_role|rolle|funktion|department|abteilung)$",
 }
 
 
@@ -239,8 +242,9 @@ def _clean_events(con, m: EventMapping, label: str,
     ch = f"CAST({_q(m.channel)} AS VARCHAR)" if m.channel else "NULL"
     v = f"TRY_CAST(replace(CAST({_q(m.value)} AS VARCHAR), ',', '.') AS DOUBLE)" if m.value else "NULL"
     a = f"CAST({_q(m.account)} AS VARCHAR)" if m.account else "NULL"
+    r = f"nullif(trim(CAST({_q(m.role)} AS VARCHAR)), '')" if m.role else "NULL"
     con.execute(f"""CREATE TEMP TABLE typed AS SELECT trim(CAST({_q(m.customer)} AS VARCHAR)) AS c,
-                    {t} AS t, {e} AS e, {ch} AS ch, {v} AS v, {a} AS a FROM raw""")
+                    {t} AS t, {e} AS e, {ch} AS ch, {v} AS v, {a} AS a, {r} AS r FROM raw""")
     total = con.execute("SELECT count(*) FROM typed").fetchall()[0][0]
     if total == 0:
         raise InputError(f"{label}: the event log has no rows")
@@ -311,6 +315,8 @@ def _features(con, m: EventMapping, cfg: EventConfig, key: str,
         if m.event else []
     if m.channel:
         mixes.append(_mix(con, "ch", key, 12, "channel_share", fixed.get("channel_share")))
+    if m.role and key == "a":
+        mixes.append(_role_mix(con, cfg.top_events, fixed.get("role_share")))
     out = base.set_index("id")
     for mix in mixes:
         out = out.join(mix, how="left")
@@ -318,6 +324,31 @@ def _features(con, m: EventMapping, cfg: EventConfig, key: str,
     num = out.columns[1:]
     out[num] = out[num].astype("float64")
     return out
+
+
+def _role_mix(con, top: int, fixed: Sequence[str] | None = None) -> pd.DataFrame:
+    """B2B: share of each account's people per role (a person's most frequent role in the
+    log counts; top roles, the rest and people without a role as 'other')."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE person_role AS
+        SELECT a, c, r FROM (
+            SELECT a, c, r, row_number() OVER (PARTITION BY a, c ORDER BY n DESC, r NULLS LAST) AS i
+            FROM (SELECT a, c, r, count(*) AS n FROM ev GROUP BY a, c, r)) WHERE i = 1""")
+    if fixed is None:
+        levels = [row[0] for row in con.execute(
+            f"""SELECT r FROM person_role WHERE r IS NOT NULL GROUP BY r
+                ORDER BY count(*) DESC, r LIMIT {top}""").fetchall()]
+        n_total = con.execute("SELECT count(DISTINCT coalesce(r, '')) FROM person_role").fetchall()[0][0]
+    else:
+        levels, n_total = list(fixed), len(fixed) + 1
+    if not levels:
+        return pd.DataFrame()
+    cases = ", ".join(f"avg(CASE WHEN r = ? THEN 1.0 ELSE 0 END) AS \"role_share: {lv}\""
+                      for lv in levels)
+    other = (f", avg(CASE WHEN r IS NULL OR r NOT IN ({', '.join('?' * len(levels))}) "
+             f"THEN 1.0 ELSE 0 END) AS \"role_share: other\"") if n_total > len(levels) else ""
+    params = levels + (levels if other else [])
+    return con.execute(f"SELECT a AS id, {cases}{other} FROM person_role GROUP BY a",
+                       params).df().set_index("id")
 
 
 def _mix(con, col: str, key: str, top: int, prefix: str,

@@ -1088,6 +1088,13 @@ def infer_roles(df: pd.DataFrame, *, id_col: str | None = None, exclude: Sequenc
                 role, reason = _id_code_role(df[raw])
             items.append(ColumnRole(col, role, reason))
     roles = ColumnRoles(tuple(items))
+    for col in labels:          # labels are reported per persona: personal data never is
+        item = roles.get(col)
+        if item is not None and item.role == PII:
+            raise InputError(f"{source}: column '{col}' holds personal data ({item.reason}) and "
+                             "cannot be a label reported per persona — leave it out, or if it is "
+                             f"not personal data set its role yourself (e.g. --role {col}=categorical)",
+                             source=source, column=col)
     explicit = {c: IGNORE for c in exclude}
     explicit.update({c: LABEL for c in labels})
     if explicit:

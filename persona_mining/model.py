@@ -211,9 +211,9 @@ class PersonaModel:
                 "params": {"n_neighbors": self.n_neighbors, "reference_size": self.reference_size,
                            "fit_quantile": self.fit_quantile, "seed": self.seed},
                 "personas": [{"id": pid, "name": self.persona_names_[pid],
-                              "training_share": round(self.training_shares_[pid], 6)}
+                              "training_share": self.training_shares_[pid]}
                              for pid in self.persona_ids_],
-                "training_unassigned_share": round(self.training_shares_[refine.UNASSIGNED], 6),
+                "training_unassigned_share": self.training_shares_[refine.UNASSIGNED],
                 "holdout_agreement": self.holdout_agreement_,
                 "preprocessing": self.prep_.to_dict(), "roles": self.roles_,
                 "id_col": self.id_col_, "baseline": self.baseline_, "events": self.events_,
@@ -397,13 +397,23 @@ def _event_spec(ws: Workspace) -> dict[str, Any] | None:
     """Event-log mapping and the fixed touchpoint/channel levels of the mix features."""
     if "event_mapping" not in ws.extras:
         return None
-    levels: dict[str, list[str]] = {"event_share": [], "channel_share": []}
+    levels: dict[str, list[str]] = {"event_share": [], "channel_share": [], "role_share": []}
     for col in ws.prep.source_columns_:
         prefix, _, level = col.partition(": ")
         if prefix in levels and level != "other":
             levels[prefix].append(level)
     return {"mapping": ws.extras["event_mapping"], "config": ws.extras.get("event_config", {}),
-            "levels": levels}
+            "levels": levels, "span_days": _span_days(ws.data)}
+
+
+def _span_days(data: pd.DataFrame) -> float | None:
+    """Length of the training log: for the customer with the earliest first event,
+    recency + tenure = end of log - first event of the log."""
+    if not {"recency_days", "tenure_days"} <= set(data.columns):
+        return None
+    total = (pd.to_numeric(data["recency_days"], errors="coerce")
+             + pd.to_numeric(data["tenure_days"], errors="coerce")).max()
+    return None if pd.isna(total) else float(total)
 
 
 def _provenance(ws: Workspace, model: PersonaModel) -> dict[str, Any]:

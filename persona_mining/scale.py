@@ -24,7 +24,7 @@ import pandas as pd
 
 from .errors import InputError
 from .model import PersonaModel
-from .scoring import EventArgs, Scored, event_setup, read_events, score_partition
+from .scoring import EventArgs, Scored, event_setup, event_window, read_events, score_partition
 
 BLOCKSIZE = 32 * 2**20      # bytes per customer-table partition
 
@@ -123,7 +123,9 @@ def _score_events(model: PersonaModel, path: str, client: Any, args: EventArgs |
     # Shuffle once (persisted on the workers): both passes below reuse the partitions.
     ddf = client.persist(ddf.shuffle(on=key, npartitions=max(ddf.npartitions, 2)))
     parts = ddf.to_delayed()
-    ends = client.compute([dask.delayed(_last_time)(p, mapping, cfg, window) for p in parts], sync=True)
+    span = event_window(model, window)
+    ends = client.compute([dask.delayed(_last_time)(p, mapping, cfg, span) for p in parts],
+                          sync=True)
     ends = [e for e in ends if e is not None]
     if not ends:
         return score_partition(model, pd.DataFrame(), Path(path).name)
@@ -159,7 +161,7 @@ def _last_time(part: pd.DataFrame, mapping: Any, cfg: Any, window: tuple[Any, An
     con = _connect(cfg)
     _source(con, part.reset_index(drop=True), "events")
     try:
-        _clean_events(con, mapping, "events", window)
+        _clean_events(con, mapping, "events", window)    # the feature window of the period
     except InputError:
         return None
     last = con.execute("SELECT max(t) FROM ev").fetchall()[0][0] if dropped_total(con) else None

@@ -20,7 +20,7 @@ from . import refine
 from .errors import InputError
 from .model import PersonaModel, psi
 
-SHARE_PREFIXES = ("event_share: ", "channel_share: ")
+SHARE_PREFIXES = ("event_share: ", "channel_share: ", "role_share: ")
 FREQS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 
 
@@ -33,6 +33,7 @@ class EventArgs:
     channel: str | None = None
     value: str | None = None
     account: str | None = None
+    role: str | None = None
     session_gap: float | None = None
 
 
@@ -112,7 +113,7 @@ def event_setup(model: PersonaModel, args: EventArgs | None):
         cfg["session_gap_minutes"] = args.session_gap
     known = set(EventConfig.__dataclass_fields__)
     return (EventMapping(**mapping), EventConfig(**{k: v for k, v in cfg.items() if k in known}),
-            spec.get("levels") or {"event_share": [], "channel_share": []})
+            spec.get("levels") or {})
 
 
 def align_event_features(frame: pd.DataFrame, model: PersonaModel) -> pd.DataFrame:
@@ -125,15 +126,32 @@ def align_event_features(frame: pd.DataFrame, model: PersonaModel) -> pd.DataFra
     return out
 
 
+def event_window(model: PersonaModel, period: tuple[Any, Any] | None) -> tuple[Any, Any] | None:
+    """The events that describe the customers of one tracking period of an event log.
+
+    Behaviour features depend on how much history they see (events, tenure, sessions over
+    six months are not those over one month), so a period is a snapshot like the one the
+    personas were found on: everyone with events in a look-back as long as the training
+    log, ending with the period (shorter only where the log starts later)."""
+    if period is None:
+        return None
+    span = (model.events_ or {}).get("span_days")
+    lo, hi = pd.Timestamp(period[0]), pd.Timestamp(period[1])
+    if not span:
+        return lo, hi
+    return min(lo, hi - pd.Timedelta(days=float(span))), hi
+
+
 def read_events(model: PersonaModel, source: str | os.PathLike | pd.DataFrame,
                 args: EventArgs | None = None, window: tuple[Any, Any] | None = None,
                 end_time: Any = None, name: str | None = None) -> tuple[pd.DataFrame, str]:
-    """Event log (file or frame) -> the model's customer features; returns (table, id column)."""
+    """Event log (file or frame) -> the model's customer features; returns (table, id column).
+    ``window``: a tracking period (see :func:`event_window`)."""
     from .events import aggregate_events
 
     mapping, cfg, levels = event_setup(model, args)
-    frame, _ = aggregate_events(source, mapping, cfg, levels=levels, window=window,
-                                end_time=end_time, name=name)
+    frame, _ = aggregate_events(source, mapping, cfg, levels=levels,
+                                window=event_window(model, window), end_time=end_time, name=name)
     id_col = "account_id" if mapping.account else "customer_id"
     return align_event_features(frame, model), id_col
 

@@ -83,6 +83,30 @@ def test_b2b_rolls_people_up_into_accounts():
     assert list(f.index) == ["X", "Y"]
     assert f.loc["X", "people"] == 2 and f.loc["Y", "people"] == 1
     assert f.loc["X", "events"] == 3 and f.loc["X", "monetary_total"] == 30
+    assert not any(c.startswith("role_share") for c in f.columns)
+
+
+def test_b2b_role_mix_per_account():
+    rows = pd.DataFrame({"cid": ["p1", "p1", "p1", "p2", "p3", "p4", "p5"],
+                         "acc": ["X", "X", "X", "X", "X", "Y", "Y"],
+                         "ts": [f"2026-01-0{i + 1} 10:00" for i in range(7)],
+                         "ev": ["view"] * 7,
+                         # p1 is mostly IT (2 of 3 events); p3 has no role; a person's main role counts
+                         "rolle": ["IT", "IT", "Einkauf", "Einkauf", None, "IT", "Geschäftsführung"]})
+    m = detect_event_columns(rows.columns, customer="cid", time="ts", account="acc")
+    assert m.role == "rolle"
+    f, _ = aggregate_events(rows, m)
+    f = f.set_index("account_id")
+    assert f.loc["X", "people"] == 3
+    assert f.loc["X", "role_share: IT"] == pytest.approx(1 / 3)
+    assert f.loc["X", "role_share: Einkauf"] == pytest.approx(1 / 3)
+    assert f.loc["X", "role_share: other"] == pytest.approx(1 / 3)        # p3 without a role
+    assert f.loc["Y", "role_share: Geschäftsführung"] == 0.5 and f.loc["Y", "role_share: IT"] == 0.5
+    # scoring with a model fixes the roles: unknown roles count as other
+    g, _ = aggregate_events(rows, m, levels={"role_share": ["IT"]})
+    g = g.set_index("account_id")
+    assert list(c for c in g.columns if c.startswith("role_share")) == ["role_share: IT", "role_share: other"]
+    assert g.loc["Y", "role_share: other"] == 0.5
 
 
 def test_detection_and_mapping_errors():

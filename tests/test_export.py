@@ -157,9 +157,11 @@ def test_no_identifier_or_pii_in_cards_formats(edited, small_csv, pdf_text):
         leaked = [v for v in needles if v in text]
         assert not leaked, (fmt, leaked[:3])
         assert "@example." not in text
-    # Even a PII column the user marked as a label shows no values: each is too rare.
+    # A PII column cannot be made a label; labels show only values common enough.
+    with pytest.raises(InputError, match="'email' holds personal data"):
+        discover(small_csv, dataclasses.replace(FAST, k=3, bootstrap=0, labels=("email",)))
     labelled = discover(small_csv, dataclasses.replace(FAST, k=3, bootstrap=0,
-                                                       labels=("email", "true_persona")))
+                                                       labels=("true_persona",)))
     text = export.export_bytes(labelled, "json").decode("utf-8")
     assert "@example." not in text and "Store loyalists" in text
     csv_text = export.export_bytes(edited, "csv").decode("utf-8")
@@ -262,9 +264,16 @@ def test_formula_injection_is_neutralised_in_the_assignments_csv(ws):
     rows = pd.read_csv(io.BytesIO(export.export_bytes(w, "csv")), dtype=str, keep_default_na=False)
     assert list(rows.columns) == ["customer_id", "persona_id", "persona_name", "confidence"]
     assert set(rows["persona_name"]) <= {f"'{n}" for n in names} | {"Unassigned"}
-    assert rows["customer_id"][:5].tolist() == ["'=1+2", "'-5", "'@x", "'\tTAB", "'\rCR"]
+    assert rows["customer_id"][:5].tolist() == ["'=1+2", "'-5", "'@x", "'\tTAB", "'\nCR"]
     assert not any(str(v).startswith(("=", "+", "-", "@", "\t", "\r"))
                    for v in rows.to_numpy().ravel())
+    # the same for discover's assignments.csv (minimal quoting): a lone CR cannot split a row
+    from persona_mining.cards import assignments_frame
+    from persona_mining.csvsafe import csv_bytes
+
+    rows = pd.read_csv(io.BytesIO(csv_bytes(assignments_frame(w))), dtype=str, keep_default_na=False)
+    assert len(rows) == w.n
+    assert rows["customer_id"][:5].tolist() == ["'=1+2", "'-5", "'@x", "'\tTAB", "'\nCR"]
 
 
 def test_german_text_survives_every_format(edited, pdf_text):
