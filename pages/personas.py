@@ -5,6 +5,7 @@ import streamlit as st
 from pages._shared import commit, md, user_errors, workspace
 from persona_mining import charts, refine
 from persona_mining.cards import MIN_LABEL_COUNT
+from persona_mining.events import current_journeys
 from persona_mining.profile import humanize
 
 ws = workspace()
@@ -115,8 +116,7 @@ def card(p) -> None:
                 st.markdown("**Notes**")
                 st.text(fields["notes"])
 
-        journey = (ws.extras.get("journeys", {}).get(p.id)
-                   if ws.state().origin.get(p.id) == "discovered" else None)
+        journey = current_journeys(ws).get(p.id)
         if journey:
             with st.expander("Customer journey", expanded=False):
                 st.markdown("**Most frequent steps**")

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import refine
+from .events import current_journeys
 from .profile import PersonaProfile
 
 
@@ -42,8 +43,7 @@ def persona_cards(ws: Any) -> list[dict[str, Any]]:
             **{f: list(fields.get(f, [])) for f in refine.LIST_FIELDS},
             "notes": fields.get("notes", ""),
         })
-        journeys = ws.extras.get("journeys", {}).get(p.id)
-        if journeys and st.origin.get(p.id) == "discovered":   # journeys describe discovered personas
+        if journeys := current_journeys(ws).get(p.id):
             cards[-1]["journeys"] = journeys
     return cards
 

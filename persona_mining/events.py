@@ -372,53 +372,126 @@ def _mix(con, col: str, key: str, top: int, prefix: str,
 
 
 # -- journeys ---------------------------------------------------------------------------------
-def persona_journeys(source: str | os.PathLike | pd.DataFrame, mapping: EventMapping,
-                     labels: pd.DataFrame, config: EventConfig = EventConfig(),
-                     top: int = 8) -> dict[str, dict[str, Any]]:
-    """Per persona: top touchpoint transitions and 3-step paths, touchpoints just before
-    a purchase, first and last touchpoints, channel switching rate.
+SEP = "\x1f"          # joins touchpoints of a transition / path in journey-count items
+VOCAB = 60            # most frequent transitions / paths / touchpoints counted per customer
+JOURNEY_MAX_CUSTOMERS = 300_000   # above this, per-customer counts are not kept (size)
 
-    ``labels``: columns id (customer or account id) and persona (persona id).
+
+def journey_counts(source: str | os.PathLike | pd.DataFrame, mapping: EventMapping,
+                   config: EventConfig = EventConfig()) -> pd.DataFrame | None:
+    """The building blocks of journeys, per customer (or account): counts of the log's most
+    frequent transitions and 3-step paths, of touchpoints just before a purchase, of first
+    and last touchpoints, of channel switches, with the totals they are shares of.
+
+    Long format (id, kind, item, count), so that the journeys of *any* set of customers
+    (a merged persona, a persona split by hand) are sums: see :func:`journeys_from_counts`.
+    None without an event column.
     """
     if not mapping.event:
-        return {}
+        return None
     con = _connect(config)
     _source(con, source, None)
     _clean_events(con, mapping, "events")
     key = "a" if mapping.account else "c"
-    con.register("lab_df", labels[["id", "persona"]].astype(str))
-    purchase = "(v > 0)" if mapping.value else f"regexp_matches(e, '{PURCHASE_WORDS.pattern}', 'i')"
-    con.execute(f"""CREATE TEMP TABLE seq AS SELECT l.persona AS p, ev.c, ev.e, ev.ch, {purchase} AS buy,
-        lead(ev.e) OVER w AS e1, lead(ev.e, 2) OVER w AS e2, lag(ev.ch) OVER w AS prev_ch,
-        row_number() OVER w AS i, count(*) OVER (PARTITION BY ev.c) AS n,
-        lead({purchase.replace('v', 'ev.v') if mapping.value else purchase}) OVER w AS next_buy
-        FROM ev JOIN lab_df l ON l.id = ev.{key}
-        WINDOW w AS (PARTITION BY ev.c ORDER BY ev.t, ev.e)""")
-    out: dict[str, dict[str, Any]] = {}
-    for (p,) in con.execute("SELECT DISTINCT p FROM seq WHERE p <> 'unassigned' ORDER BY p").fetchall():
-        q = lambda sql: con.execute(sql, [p]).fetchall()  # noqa: E731
-        trans = q(f"""SELECT e, e1, count(*) c FROM seq WHERE p = ? AND e1 IS NOT NULL
-                      GROUP BY e, e1 ORDER BY c DESC, e, e1 LIMIT {top}""")
-        n_trans = q("SELECT count(*) FROM seq WHERE p = ? AND e1 IS NOT NULL")[0][0] or 1
-        paths = q(f"""SELECT e, e1, e2, count(*) c FROM seq WHERE p = ? AND e2 IS NOT NULL
-                      GROUP BY e, e1, e2 ORDER BY c DESC, e, e1, e2 LIMIT 5""")
-        before = q("""SELECT e, count(*) c FROM seq WHERE p = ? AND next_buy GROUP BY e
-                      ORDER BY c DESC, e LIMIT 5""")
-        first = q("SELECT e, count(*) c FROM seq WHERE p = ? AND i = 1 GROUP BY e ORDER BY c DESC, e LIMIT 3")
-        last = q("SELECT e, count(*) c FROM seq WHERE p = ? AND i = n GROUP BY e ORDER BY c DESC, e LIMIT 3")
-        switch = q("""SELECT avg(CASE WHEN ch <> prev_ch THEN 1.0 ELSE 0 END) FROM seq
-                      WHERE p = ? AND prev_ch IS NOT NULL AND ch IS NOT NULL""")[0][0]
-        n_b = sum(c for _, c in before) or 1
-        out[p] = {
-            "transitions": [{"from": a, "to": b, "share": round(c / n_trans, 4)} for a, b, c in trans],
-            "paths": [{"path": [a, b, c2], "count": int(c)} for a, b, c2, c in paths],
-            "before_purchase": [{"touchpoint": a, "share": round(c / n_b, 4)} for a, c in before],
-            "first_touchpoints": [a for a, _ in first],
-            "last_touchpoints": [a for a, _ in last],
-            "channel_switch_rate": None if switch is None else round(float(switch), 4),
-        }
+    buy = "(v > 0)" if mapping.value else f"regexp_matches(e, '{PURCHASE_WORDS.pattern}', 'i')"
+    # Sequences are per person (c), counted for the customer or the account (k).
+    con.execute(f"""CREATE TEMP TABLE seq AS SELECT {key} AS k, e, ch,
+        lead(e) OVER w AS e1, lead(e, 2) OVER w AS e2, lag(ch) OVER w AS prev_ch,
+        row_number() OVER w AS i, count(*) OVER (PARTITION BY c) AS n,
+        lead({buy}) OVER w AS next_buy
+        FROM ev WINDOW w AS (PARTITION BY c ORDER BY t, e)""")
+    sep = _lit(SEP)
+    parts = {
+        "t": f"SELECT k, e || {sep} || e1 AS item FROM seq WHERE e1 IS NOT NULL",
+        "p": f"SELECT k, e || {sep} || e1 || {sep} || e2 AS item FROM seq WHERE e2 IS NOT NULL",
+        "b": "SELECT k, e AS item FROM seq WHERE next_buy",
+        "f": "SELECT k, e AS item FROM seq WHERE i = 1",
+        "l": "SELECT k, e AS item FROM seq WHERE i = n",
+    }
+    sql = []
+    for kind, q in parts.items():
+        con.execute(f"CREATE TEMP TABLE j_{kind} AS {q}")
+        vocab = f"""SELECT item FROM j_{kind} GROUP BY item ORDER BY count(*) DESC, item LIMIT {VOCAB}"""
+        sql.append(f"""SELECT k AS id, '{kind}' AS kind, item, count(*) AS count FROM j_{kind}
+                       WHERE item IN ({vocab}) GROUP BY k, item""")
+        sql.append(f"SELECT k AS id, 'n_{kind}' AS kind, '' AS item, count(*) AS count "
+                   f"FROM j_{kind} GROUP BY k")
+    sql.append("""SELECT k AS id, 's' AS kind, '' AS item,
+                         sum(CASE WHEN ch <> prev_ch THEN 1 ELSE 0 END) AS count
+                  FROM seq WHERE prev_ch IS NOT NULL AND ch IS NOT NULL GROUP BY k""")
+    sql.append("""SELECT k AS id, 'n_s' AS kind, '' AS item, count(*) AS count
+                  FROM seq WHERE prev_ch IS NOT NULL AND ch IS NOT NULL GROUP BY k""")
+    out = con.execute(" UNION ALL ".join(sql) + " ORDER BY id, kind, item").df()
     con.close()
+    out["count"] = out["count"].astype("int64")
     return out
+
+
+def journeys_from_counts(counts: pd.DataFrame, ids: Sequence[str], labels: Sequence[str],
+                         top: int = 8) -> dict[str, dict[str, Any]]:
+    """Per persona: top transitions (share of the persona's transitions), top 3-step paths,
+    touchpoints just before a purchase, first and last touchpoints, channel switching rate."""
+    persona = pd.Series(np.asarray(labels, dtype=object).astype(str),
+                        index=np.asarray(ids, dtype=object).astype(str), name="p")
+    persona = persona[~persona.index.duplicated()]
+    df = counts.join(persona, on="id", how="inner")
+    df = df[df["p"] != "unassigned"]
+    sums = df.groupby(["p", "kind", "item"], sort=False)["count"].sum()
+    out: dict[str, dict[str, Any]] = {}
+    for p in sorted(df["p"].unique(), key=_natural_key):
+        s = sums.loc[p]
+        total = lambda kind: int(s.get((kind, ""), 0))   # noqa: E731
+        ranked = lambda kind, n: _ranked(s, kind, n)     # noqa: E731
+        n_t, n_b, n_s = total("n_t"), total("n_b"), total("n_s")
+        out[p] = {
+            "transitions": [{"from": a, "to": b, "share": round(c / max(n_t, 1), 4)}
+                            for (a, b), c in ranked("t", top)],
+            "paths": [{"path": list(path), "count": c} for path, c in ranked("p", 5)],
+            "before_purchase": [{"touchpoint": a, "share": round(c / max(n_b, 1), 4)}
+                                for (a,), c in ranked("b", 5)],
+            "first_touchpoints": [a for (a,), _ in ranked("f", 3)],
+            "last_touchpoints": [a for (a,), _ in ranked("l", 3)],
+            "channel_switch_rate": round(total("s") / n_s, 4) if n_s else None,
+        }
+    return out
+
+
+def _ranked(s: pd.Series, kind: str, n: int) -> list[tuple[tuple[str, ...], int]]:
+    if kind not in s.index.get_level_values(0):
+        return []
+    items = s.loc[kind]
+    rows = sorted(((tuple(str(i).split(SEP)), int(c)) for i, c in items.items() if c > 0),
+                  key=lambda r: (-r[1], r[0]))
+    return rows[:n]
+
+
+def _natural_key(pid: str) -> tuple:
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", pid))
+
+
+def persona_journeys(source: str | os.PathLike | pd.DataFrame, mapping: EventMapping,
+                     labels: pd.DataFrame, config: EventConfig = EventConfig(),
+                     top: int = 8) -> dict[str, dict[str, Any]]:
+    """Journeys per persona straight from a log; ``labels``: columns id and persona."""
+    counts = journey_counts(source, mapping, config)
+    if counts is None:
+        return {}
+    return journeys_from_counts(counts, labels["id"], labels["persona"], top)
+
+
+def current_journeys(ws: Any) -> dict[str, dict[str, Any]]:
+    """Journeys of the workspace's personas as they are now (after merges, splits,
+    reassignments), from the per-customer counts kept at discovery; without them (very
+    large logs, older workspaces) the journeys of personas that are still as discovered."""
+    counts = ws.extras_frames.get("journey_counts")
+    if counts is None:
+        origin = ws.state().origin
+        return {pid: j for pid, j in ws.extras.get("journeys", {}).items()
+                if origin.get(pid, "discovered") == "discovered"}
+    key = ("journeys", len(ws.edits), id(counts))     # a replaced workspace may share the cache
+    if key not in ws._cache:
+        ws._cache[key] = journeys_from_counts(counts, ws.ids, ws.state().labels)
+    return ws._cache[key]
 
 
 def discover_events(source: str | os.PathLike | pd.DataFrame, config: Any = None,
@@ -441,7 +514,9 @@ def discover_events(source: str | os.PathLike | pd.DataFrame, config: Any = None
     frame, report = aggregate_events(source, mapping, event_config, name=label)
     id_col = "account_id" if mapping.account else "customer_id"
     ws = discover_frame(frame, report, dc_replace(config, id_col=id_col), progress=progress)
-    labels = pd.DataFrame({"id": ws.ids, "persona": ws.state().labels})
-    journeys = persona_journeys(source, mapping, labels, event_config)
+    counts = journey_counts(source, mapping, event_config)
+    journeys = {} if counts is None else journeys_from_counts(counts, ws.ids, ws.state().labels)
+    keep = counts is not None and ws.n <= JOURNEY_MAX_CUSTOMERS
     return dc_replace(ws, extras={**ws.extras, "event_mapping": asdict(mapping),
-                                  "event_config": asdict(event_config), "journeys": journeys})
+                                  "event_config": asdict(event_config), "journeys": journeys},
+                      extras_frames={"journey_counts": counts} if keep else {})

@@ -65,6 +65,8 @@ class Workspace:
     redo_stack: tuple[dict[str, Any], ...] = ()
     provenance: dict[str, Any] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)   # e.g. event-log mapping and journeys
+    # tables kept with the workspace, e.g. per-customer journey counts (one Parquet file each)
+    extras_frames: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     # -- derived views ----------------------------------------------------------------
@@ -177,8 +179,11 @@ def save(ws: Workspace, directory: str | os.PathLike, *, edits_only: bool = Fals
         (tmp / "arrays.npz").write_bytes(buf.getvalue())
         ws.data.to_parquet(tmp / "data.parquet", index=False)
         ws.suggestions.to_csv(tmp / "suggestions.csv", index=False)
-        manifest = _manifest(ws, {name: file_sha256(tmp / name) for name in
-                                  ("arrays.npz", "data.parquet", "suggestions.csv")})
+        names = ["arrays.npz", "data.parquet", "suggestions.csv"]
+        for key, frame in ws.extras_frames.items():
+            frame.to_parquet(tmp / f"frame-{key}.parquet", index=False)
+            names.append(f"frame-{key}.parquet")
+        manifest = _manifest(ws, {name: file_sha256(tmp / name) for name in names})
         (tmp / "manifest.json").write_text(_dumps(manifest), "utf-8")
         _swap_in(tmp, directory)
     finally:
@@ -209,6 +214,8 @@ def load(directory: str | os.PathLike) -> Workspace:
         arr = {k: a[k] for k in a.files}
     data = _restore_dtypes(pd.read_parquet(directory / "data.parquet"))
     suggestions = pd.read_csv(directory / "suggestions.csv")
+    frames = {name[len("frame-"):-len(".parquet")]: _restore_dtypes(pd.read_parquet(directory / name))
+              for name in m.get("files", {}) if name.startswith("frame-")}
     resamples = Resamples(arr["resample_index"], arr["resample_labels"]) \
         if arr["resample_index"].size else None
     return Workspace(
@@ -219,7 +226,7 @@ def load(directory: str | os.PathLike) -> Workspace:
         confidence=arr["confidence"], resamples=resamples, metrics=m["metrics"],
         suggestions=suggestions, carried=m.get("carried", {}), lineage=m.get("lineage", {}),
         edits=tuple(m.get("edits", ())), redo_stack=tuple(m.get("redo", ())),
-        provenance=m["provenance"], extras=m.get("extras", {}))
+        provenance=m["provenance"], extras=m.get("extras", {}), extras_frames=frames)
 
 
 def _restore_dtypes(data: pd.DataFrame) -> pd.DataFrame:

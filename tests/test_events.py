@@ -152,6 +152,28 @@ def test_recovers_planted_journey_personas(journey_ws):
     assert card["journeys"]["transitions"] and "email" not in str(card)
 
 
+def test_journeys_follow_merges_and_splits_and_survive_save_load(journey_ws, tmp_path):
+    from persona_mining import cards, refine
+    from persona_mining.events import EventMapping, current_journeys
+    from persona_mining.workspace import load, save
+
+    ws, _, path = journey_ws
+    a, b, c = [p.id for p in ws.personas()][:3]
+    ws = ws.with_edit(refine.edit_merge(ws.state(), [a, b]))
+    merged = next(pid for pid in ws.state().fields if ws.state().origin.get(pid, "").startswith("merge"))
+    ws = ws.with_edit(refine.edit_split(ws.state(), c, refine.propose_split(ws, c)))
+    m = EventMapping(**ws.extras["event_mapping"])
+    direct = persona_journeys(path, m, pd.DataFrame({"id": ws.ids, "persona": ws.state().labels}))
+    now = current_journeys(ws)
+    assert now == direct                       # counts add up to the journeys of the new personas
+    assert set(now) == {p.id for p in ws.personas()} and merged in now
+    by_id = {card["id"]: card for card in cards.persona_cards(ws)}
+    assert by_id[merged]["journeys"] == direct[merged]
+    save(ws, tmp_path / "ws")
+    back = load(tmp_path / "ws")
+    assert current_journeys(back) == now
+
+
 def test_cli_events_outputs_and_errors(journey_ws, tmp_path):
     _, truth, path = journey_ws
     out = tmp_path / "o"
