@@ -10,6 +10,7 @@ import streamlit as st
 from pages._shared import commit, md, plural, user_errors, workspace
 from persona_mining import charts, model as pm, scoring, synthetic
 from persona_mining.csvsafe import csv_bytes
+from persona_mining.profile import humanize
 
 KEY = "tracking"
 ws = workspace()
@@ -99,8 +100,11 @@ if not drift["drift"]:
                icon=":material/check_circle:")
 st.altair_chart(charts.tracking_chart(table, ws), width="stretch")
 
-wide = table.pivot_table(index="persona_name", columns="period", values="share", sort=False)
-wide = wide[list(dict.fromkeys(table["period"]))].rename_axis(index="persona", columns=None)
+labels = {p.id: charts.persona_label(ws, p.id) for p in ws.personas()}
+table_view = table.assign(persona=[labels.get(pid, name) for pid, name in
+                                   zip(table["persona_id"], table["persona_name"])])
+wide = table_view.pivot_table(index="persona", columns="period", values="share", sort=False)
+wide = wide[list(dict.fromkeys(table["period"]))].rename_axis(columns=None)
 st.dataframe(wide.style.format("{:.1%}"), width="stretch")
 
 st.subheader("Feature drift")
@@ -109,6 +113,7 @@ st.caption("Population stability index of each behaviour feature against the tra
 psi = pd.DataFrame({p["period"]: p["psi"] for p in drift["periods"]})
 if not psi.empty:
     psi = psi.loc[psi.max(axis=1).sort_values(ascending=False).index]
+    psi.index = [humanize(c) for c in psi.index]
     st.dataframe(psi.style.format("{:.2f}").highlight_between(
         left=drift["thresholds"]["psi"], right=None, color="#f6d5cf"), width="stretch")
 pct = lambda v: "—" if v is None else f"{v:.1%}"  # noqa: E731

@@ -93,3 +93,14 @@ def browser():
 def shots():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A server that has served nothing yet (for first-request behaviour)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (scripts/system_deps.sh installs it)")
+    srv = Server(tmp_path)
+    srv.start()
+    yield srv
+    srv.stop()

@@ -109,3 +109,27 @@ def test_workbench_end_to_end(server, browser, shots, small_csv):
     goto(page, "Explore")
     page.screenshot(path=str(shots / "07-explore.png"))
     page.close()
+
+
+def test_deep_link_first_request_and_tracking(fresh_server, browser, shots):
+    """A bookmark to a page as the very first request of a fresh server goes through the
+    router (navigation, sidebar, project); then the Track page scores three months."""
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    page.set_default_timeout(TIMEOUT)
+    page.goto(fresh_server.url + "/track")
+    page.get_by_role("heading", name="Track", level=1).wait_for()
+    wait_idle(page)
+    nav = page.get_by_test_id("stSidebarNav")
+    for title in ("Personas", "Explore", "Refine", "Track", "Export", "Data", "Discover"):
+        assert nav.get_by_text(title, exact=True).count() == 1, title
+    assert page.get_by_test_id("stSidebar").get_by_text(re.compile(r"Open: Sample customers")).count() == 1
+    page.get_by_role("button", name="Try it: three synthetic months of the sample").click()
+    page.get_by_role("heading", name="Persona shares over time").wait_for()
+    wait_idle(page)
+    assert page.get_by_text(re.compile(r"2027-01 — unassigned share")).count() == 1
+    page.mouse.move(5, 5)                            # no tooltip over the screenshot
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(shots / "08-track.png"), full_page=True)
+    page.reload()                                    # tracking results are kept in the project
+    page.get_by_role("heading", name="Persona shares over time").wait_for()
+    page.close()
