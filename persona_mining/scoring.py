@@ -249,7 +249,9 @@ def drift_report(model: PersonaModel, periods: Sequence[tuple[str, Scored]],
             warnings.append(f"unassigned share {un:.1%} is {100 * (un - base_un):.1f} points above "
                             f"training ({base_un:.1%}): customers no persona describes well")
         if drifted:
-            listed = ", ".join(f"{c} (PSI {psis[c]:.2f})" for c in drifted[:5])
+            from .profile import humanize
+
+            listed = ", ".join(f"{humanize(c)} (PSI {psis[c]:.2f})" for c in drifted[:5])
             more = f" and {len(drifted) - 5} more" if len(drifted) > 5 else ""
             warnings.append(f"feature distributions moved: {listed}{more}")
         new_share, switch_share = _movement(prev, scored)
