@@ -150,14 +150,21 @@ def _numeric_rows(step: Any, raw: pd.Series, xz: np.ndarray, masks: dict) -> lis
     pop = float(np.nanmean(v)) if np.isfinite(v).any() else float("nan")
     # "3x the average" only means something for quantities that cannot go negative.
     nonneg = bool(np.isfinite(v).any() and np.nanmin(v) >= 0)
-    sd = float(xz.std()) or 1.0
+    # Effect and values over the customers who have a value: with many missing values
+    # (e.g. days between purchases, empty below two purchases) the imputed median would
+    # otherwise pull the effect one way while the values shown go the other.
+    seen = np.isfinite(v)
+    sd = float(xz[seen].std()) if seen.any() else 0.0
+    sd = sd or 1.0
     rows = []
     for pid, m in masks.items():
         pv = float(np.nanmean(v[m])) if np.isfinite(v[m]).any() else float("nan")
         if step.kind == "boolean":
             effect = _cohens_h(pv, pop)
+        elif (m & seen).any():
+            effect = float((xz[m & seen].mean() - xz[seen].mean()) / sd)
         else:
-            effect = float((xz[m].mean() - xz.mean()) / sd)
+            effect = 0.0
         ratio = pv / pop if nonneg and np.isfinite(pv) and np.isfinite(pop) and pop > 1e-9 else None
         rows.append({"persona": pid, "feature": step.column, "column": step.column,
                      "kind": step.kind, "persona_value": pv, "population_value": pop,
