@@ -322,7 +322,10 @@ def _features(con, m: EventMapping, cfg: EventConfig, key: str,
         out = out.join(mix, how="left")
     out = out.reset_index().rename(columns={"id": "account_id" if key == "a" else "customer_id"})
     num = out.columns[1:]
-    out[num] = out[num].astype("float64")
+    # DuckDB sums in parallel, in no fixed order: the last bits of a float sum differ from
+    # run to run, and with many tied customers that flips the kNN graph and the personas.
+    # Rounding to 9 decimals makes the features, and so the discovery, reproducible.
+    out[num] = out[num].astype("float64").round(9)
     return out
 
 
