@@ -336,32 +336,18 @@ def _role_mix(con, top: int, fixed: Sequence[str] | None = None) -> pd.DataFrame
         SELECT a, c, r FROM (
             SELECT a, c, r, row_number() OVER (PARTITION BY a, c ORDER BY n DESC, r NULLS LAST) AS i
             FROM (SELECT a, c, r, count(*) AS n FROM ev GROUP BY a, c, r)) WHERE i = 1""")
-    if fixed is None:
-        levels = [row[0] for row in con.execute(
-            f"""SELECT r FROM person_role WHERE r IS NOT NULL GROUP BY r
-                ORDER BY count(*) DESC, r LIMIT {top}""").fetchall()]
-        n_total = con.execute("SELECT count(DISTINCT coalesce(r, '')) FROM person_role").fetchall()[0][0]
-    else:
-        levels, n_total = list(fixed), len(fixed) + 1
-    if not levels:
-        return pd.DataFrame()
-    cases = ", ".join(f"avg(CASE WHEN r = ? THEN 1.0 ELSE 0 END) AS \"role_share: {lv}\""
-                      for lv in levels)
-    other = (f", avg(CASE WHEN r IS NULL OR r NOT IN ({', '.join('?' * len(levels))}) "
-             f"THEN 1.0 ELSE 0 END) AS \"role_share: other\"") if n_total > len(levels) else ""
-    params = levels + (levels if other else [])
-    return con.execute(f"SELECT a AS id, {cases}{other} FROM person_role GROUP BY a",
-                       params).df().set_index("id")
+    return _mix(con, "r", "a", top, "role_share", fixed, table="person_role")
 
 
 def _mix(con, col: str, key: str, top: int, prefix: str,
-         fixed: Sequence[str] | None = None) -> pd.DataFrame:
-    """Share of each customer's events per level (top levels, or the ``fixed`` ones of a
-    persona model; the rest as 'other')."""
+         fixed: Sequence[str] | None = None, table: str = "ev") -> pd.DataFrame:
+    """Share of each customer's rows in ``table`` per level of ``col`` (top levels, or the
+    ``fixed`` ones of a persona model; the rest and missing values as 'other')."""
     if fixed is None:
         levels = [r[0] for r in con.execute(
-            f"SELECT {col} FROM ev WHERE {col} IS NOT NULL GROUP BY {col} ORDER BY count(*) DESC, {col} LIMIT {top}").fetchall()]
-        n_total = con.execute(f"SELECT count(DISTINCT {col}) FROM ev").fetchall()[0][0]
+            f"SELECT {col} FROM {table} WHERE {col} IS NOT NULL GROUP BY {col} "
+            f"ORDER BY count(*) DESC, {col} LIMIT {top}").fetchall()]
+        n_total = con.execute(f"SELECT count(DISTINCT coalesce({col}, '')) FROM {table}").fetchall()[0][0]
     else:
         levels, n_total = list(fixed), len(fixed) + 1     # always report 'other'
     if not levels:
@@ -371,7 +357,8 @@ def _mix(con, col: str, key: str, top: int, prefix: str,
     other = (f", avg(CASE WHEN {col} IS NULL OR {col} NOT IN ({', '.join('?' * len(levels))}) "
              f"THEN 1.0 ELSE 0 END) AS \"{prefix}: other\"") if n_total > len(levels) else ""
     params = levels + (levels if other else [])
-    return con.execute(f"SELECT {key} AS id, {cases}{other} FROM ev GROUP BY {key}", params).df().set_index("id")
+    return con.execute(f"SELECT {key} AS id, {cases}{other} FROM {table} GROUP BY {key}",
+                       params).df().set_index("id")
 
 
 # -- journeys ---------------------------------------------------------------------------------

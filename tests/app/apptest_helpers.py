@@ -19,3 +19,12 @@ def page_text(at) -> str:
                                   "success", "warning", "error")
              for e in at.get(kind)]
     return unescape(" \n".join(str(p) for p in parts))
+
+
+def run_kmeans(at, k: int):
+    """On the Discover page: k-means with a fixed number of personas, then run."""
+    at.selectbox(key="method").set_value("kmeans").run()
+    at.checkbox(key="auto_k").set_value(False).run()
+    at.number_input(key="k").set_value(k)
+    at.button(key="run").click().run()
+    return at

@@ -4,7 +4,7 @@ import io
 
 import pandas as pd
 
-from apptest_helpers import page_text
+from apptest_helpers import page_text, run_kmeans
 
 
 def upload(at, name: str, payload: bytes, mime: str = "text/csv"):
@@ -75,11 +75,7 @@ def test_changed_roles_feed_the_discovery(no_exception, page, small_csv):
     disc = AppTest.from_file(str(ROOT / "pages/discover.py"), default_timeout=120)
     for key in ("workspace", "project", "dataset"):
         disc.session_state[key] = at.session_state[key]
-    disc.run()
-    disc.selectbox(key="method").set_value("kmeans").run()
-    disc.checkbox(key="auto_k").set_value(False).run()
-    disc.number_input(key="k").set_value(3)
-    disc.button(key="run").click().run()
+    run_kmeans(disc.run(), 3)
     no_exception(disc)
     ws = disc.session_state["workspace"]
     assert ("revenue_12m", "ignore") in ws.config.roles
@@ -131,11 +127,7 @@ def test_event_log_upload_mapping_and_discovery(no_exception, page):
     assert "events_per_session" in ds["frame"].columns and ds["roles"]["customer_id"] == "id"
     at = page("pages/discover.py")
     at.session_state["dataset"] = ds
-    at.run()
-    at.selectbox(key="method").set_value("kmeans").run()
-    at.checkbox(key="auto_k").set_value(False).run()
-    at.number_input(key="k").set_value(5)
-    at.button(key="run").click().run()
+    run_kmeans(at.run(), 5)
     no_exception(at)
     ws = at.session_state["workspace"]
     assert ws.metrics["n_personas"] == 5 and ws.extras["journeys"]
