@@ -50,9 +50,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are bad input too: one line on stderr, exit 2 (the CLI contract)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"error: {_one_line(message)} — see `{self.prog} --help`\n")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m persona_mining",
-                                description="Discover data-driven personas from behaviour data.")
+    p = _Parser(prog="python -m persona_mining",
+                description="Discover data-driven personas from behaviour data.")
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("discover", help="customer table -> personas, assignments, workspace")
     d.add_argument("input", help="customer table: CSV/TSV/TXT, Parquet, Excel .xlsx or JSON Lines")
@@ -155,12 +166,15 @@ def cmd_model(args: argparse.Namespace) -> int:
     from .model import PersonaModel, describe
 
     ws = _load_workspace(args.workspace)
+    if args.reference_size < 100:
+        raise InputError(f"--reference-size {args.reference_size}: keep at least 100 customers")
     model = PersonaModel(n_neighbors=args.neighbors, reference_size=args.reference_size,
                          seed=ws.config.seed).fit(ws)
-    out = model.save(args.out)
+    out = Path(args.out)
+    _writing(args.out, lambda: model.save(out))
     d = describe(model)
     agree = "n/a" if d["holdout_agreement"] is None else f"{d['holdout_agreement'] * 100:.1f} %"
-    print(f"persona model: {d['personas']} personas, {d['reference_rows']:,} reference customers, "
+    print(f"persona model: {_count(d['personas'], 'persona')}, {d['reference_rows']:,} reference customers, "
           f"{d['features']} features; hold-out agreement with the workspace {agree}")
     print(f"written: {out}")
     return 0
@@ -175,9 +189,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise InputError(f"--out {args.out}: is a directory — give the CSV file to write")
     scored = _run_engine(args, model, [(None, args.input, None)])[0]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_csv(scored.assignments, out)
+    _writing(args.out, lambda: (out.parent.mkdir(parents=True, exist_ok=True),
+                                write_csv(scored.assignments, out)))
     if not args.quiet:
+        for note in scored.notes:
+            print(f"note: {note}")
         counts = scored.assignments["persona_id"].value_counts()
         n = len(scored.assignments)
         print(f"{n:,} customers scored")
@@ -200,15 +216,24 @@ def cmd_track(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"… scoring {len(periods)} periods", flush=True)
     scored = list(zip([p[0] for p in periods], _run_engine(args, model, periods)))
+    if not 0 < args.psi_threshold < 100:
+        raise InputError(f"--psi-threshold {args.psi_threshold}: give a positive number (0.2 is usual)")
+    if not 0 < args.unassigned_threshold <= 1:
+        raise InputError(f"--unassigned-threshold {args.unassigned_threshold}: give a share "
+                         "between 0 and 1 (0.05 = 5 points)")
     thresholds = DriftThresholds(psi=args.psi_threshold, unassigned=args.unassigned_threshold)
     table = tracking_table(model, scored)
     drift = drift_report(model, scored, thresholds)
     out = _out_dir(args.out)
-    write_csv(table, out / "tracking.csv")
-    (out / "drift.json").write_text(json.dumps(drift, indent=1, ensure_ascii=False), "utf-8")
-    (out / "assignments").mkdir(exist_ok=True)
-    for name, sc in scored:
-        write_csv(sc.assignments, out / "assignments" / f"{_file_safe(name)}.csv")
+
+    def write() -> None:
+        write_csv(table, out / "tracking.csv")
+        (out / "drift.json").write_text(json.dumps(drift, indent=1, ensure_ascii=False), "utf-8")
+        (out / "assignments").mkdir(exist_ok=True)
+        for file, (_, sc) in zip(_file_names([n for n, _ in scored]), scored):
+            write_csv(sc.assignments, out / "assignments" / file)
+
+    _writing(args.out, write)
     if not args.quiet:
         print("\n".join(summary_lines(table, drift)))
         print(f"written: {out / 'tracking.csv'}, {out / 'drift.json'}, {out / 'assignments'}")
@@ -228,7 +253,7 @@ def _periods(args: argparse.Namespace, model) -> list[tuple[str, str, Any]]:
                              "--time-col (or one file per period without --freq)")
         if _is_events(args, model):
             lo, hi = event_time_range(model, args.inputs[0], _event_args(args))
-            windows = period_windows(lo, hi, args.freq)
+            windows = period_windows(lo, hi, args.freq, last=hi)
         else:
             windows = [(name, None, None) for name in _table_period_names(args)]
         names = [w[0] for w in windows]
@@ -242,7 +267,10 @@ def _periods(args: argparse.Namespace, model) -> list[tuple[str, str, Any]]:
         raise InputError(f"--period-names: {len(names)} names for {len(args.inputs)} files — give "
                          "one name per file")
     if len(set(names)) != len(names):
-        raise InputError("--period-names: names must differ, e.g. 2026-01 2026-02")
+        dup = next(n for n in names if names.count(n) > 1)
+        raise InputError(f"two periods are called '{dup}' — " + (
+            "give different --period-names" if args.period_names else
+            "name the periods with --period-names, e.g. --period-names 2026-01 2026-02"))
     return [(n, f, None) for n, f in zip(names, args.inputs)]
 
 
@@ -270,8 +298,12 @@ def _run_engine(args: argparse.Namespace, model, periods: list) -> list:
     """Score each (name, file, window) with the chosen engine; returns Scored per period."""
     from .scoring import score_partition
 
+    from .scoring import check_coverage
+
     events = _is_events(args, model)
     ev = _event_args(args) if events else None
+    if args.engine == "dask" and not 1 <= args.workers <= 256:
+        raise InputError(f"--workers {args.workers}: give a number of worker processes from 1 to 256")
     if args.engine == "dask":
         from .scale import dask_client, score_dask
 
@@ -294,10 +326,12 @@ def _run_engine(args: argparse.Namespace, model, periods: list) -> list:
 
                 frame, report = read_table(f)
                 tables[f] = dict(split_table(frame, window[1], window[2], report.source))
-            out.append(score_partition(model, tables[f][name], Path(f).name))
+            label = f"{Path(f).name} ({name})"
+            out.append(check_coverage(model, score_partition(model, tables[f][name], label), label))
         elif window:
             frame, id_col = read_events(model, f, ev, window=window)
-            out.append(score_partition(model, frame, Path(f).name, id_col))
+            label = f"{Path(f).name} ({name})"
+            out.append(check_coverage(model, score_partition(model, frame, label, id_col), label))
         else:
             out.append(score(model, f, events=events, event_args=ev))
     return out
@@ -325,10 +359,27 @@ def _model_dir(path_str: str) -> Path:
     return path
 
 
-def _file_safe(name: str) -> str:
+def _file_names(names: Sequence[str]) -> list[str]:
+    """PERIOD.csv per period: safe on every file system and never the same twice."""
     import re
 
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "period"
+    out: list[str] = []
+    for name in names:
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "period"
+        file, i = f"{stem}.csv", 2
+        while file.lower() in {f.lower() for f in out}:
+            file, i = f"{stem}-{i}.csv", i + 1
+        out.append(file)
+    return out
+
+
+def _writing(target: str, write) -> None:
+    """Run ``write``; a path that cannot be written is the user's to fix (exit 2)."""
+    try:
+        write()
+    except OSError as exc:
+        raise InputError(f"--out {target}: cannot write there ({exc.strerror or exc}) — choose "
+                         "another path") from None
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pandas as pd
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def neutralise(value: object) -> object:
@@ -16,8 +18,8 @@ def neutralise(value: object) -> object:
     but not with a lone CR, which readers take for the end of the row."""
     if not isinstance(value, str):
         return value
-    if value.startswith(_DANGEROUS):
-        value = "'" + value
+    if value.startswith(_DANGEROUS) and not _NUMBER.fullmatch(value):
+        value = "'" + value      # a plain number (-17, +4915112345) runs nothing: kept as is
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value

@@ -182,6 +182,7 @@ def aggregate_events(source: str | os.PathLike | pd.DataFrame, mapping: EventMap
                      config: EventConfig = EventConfig(), *, name: str | None = None,
                      levels: Mapping[str, Sequence[str]] | None = None,
                      window: tuple[Any, Any] | None = None, end_time: Any = None,
+                     active: tuple[Any, Any] | None = None,
                      **given: str | None) -> tuple[pd.DataFrame, IngestReport]:
     """Behaviour features per customer (per account with ``mapping.account``) and a report.
 
@@ -190,7 +191,8 @@ def aggregate_events(source: str | os.PathLike | pd.DataFrame, mapping: EventMap
     (``{"event_share": [...], "channel_share": [...]}``, the rest is "other") and keeps
     every feature column; ``window`` (start, end) keeps events with start <= time < end
     (one tracking period; may leave no customers); ``end_time`` is the "now" of recency
-    (default: the last event), so that partitions of one log agree (Dask engine).
+    (default: the last event), so that partitions of one log agree (Dask engine);
+    ``active`` (start, end) adds a column ``active_in_period``: had an event in it.
     """
     con = _connect(config)
     label, sha, fmt = _source(con, source, name)
@@ -198,13 +200,21 @@ def aggregate_events(source: str | os.PathLike | pd.DataFrame, mapping: EventMap
     mapping = mapping or detect_event_columns(columns, **given)
     for c in mapping.columns():
         if c not in columns:
-            raise InputError(f"{label}: no column '{c}' — columns are: {', '.join(columns)}")
+            role = next(r for r in ("customer", "time", "event", "channel", "value", "account", "role")
+                        if getattr(mapping, r) == c)
+            raise InputError(f"{label}: no column '{c}' for the {role} — columns are: "
+                             f"{', '.join(columns)}; name the right one with --{role}-col")
     dropped = _clean_events(con, mapping, label, window)
     key = "a" if mapping.account else "c"
     if dropped_total(con) == 0:          # an empty tracking period
         feats = pd.DataFrame(columns=["account_id" if mapping.account else "customer_id"])
     else:
         feats = _features(con, mapping, config, key, levels, end_time)
+        if active is not None:
+            hits = {r[0] for r in con.execute(
+                f"SELECT DISTINCT {key} FROM ev WHERE t >= CAST(? AS TIMESTAMP) AND t < CAST(? AS TIMESTAMP)",
+                [str(pd.Timestamp(active[0])), str(pd.Timestamp(active[1]))]).fetchall()}
+            feats["active_in_period"] = feats.iloc[:, 0].isin(hits)
     report = IngestReport(source=label, sha256=sha, format=f"event log ({fmt})", encoding=None,
                           delimiter=None, decimal=None, thousands=None, n_rows=len(feats),
                           n_columns=feats.shape[1], dropped_rows=tuple(dropped),

@@ -287,10 +287,13 @@ def _load_zip(path: Path) -> PersonaModel:
 
     try:
         with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory() as tmp:
-            for name in ("manifest.json", "arrays.npz"):     # nothing else, no paths
-                if name not in z.namelist():
+            names = z.namelist()
+            for name in ("manifest.json", "arrays.npz"):     # these two only; never a path
+                # at the top, or in one folder (a zipped model directory)
+                found = [n for n in names if n == name or (n.endswith("/" + name) and n.count("/") == 1)]
+                if len(found) != 1:
                     raise ModelError(f"{path}: no {name} inside — not a persona model .zip")
-                (Path(tmp) / name).write_bytes(z.read(name))
+                (Path(tmp) / name).write_bytes(z.read(found[0]))
             return load(tmp)
     except zipfile.BadZipFile:
         raise ModelError(f"{path}: not a readable .zip — download the model again") from None
@@ -299,15 +302,18 @@ def _load_zip(path: Path) -> PersonaModel:
 def _read_manifest(directory: Path) -> dict[str, Any]:
     path = directory / "manifest.json"
     if not path.exists():
-        hint = " (that is a workspace: make a model with `python -m persona_mining model`)" \
-            if (directory / "arrays.npz").exists() and (directory / "data.parquet").exists() else ""
-        raise ModelError(f"{directory}: no manifest.json — not a persona model{hint}")
+        raise ModelError(f"{directory}: no manifest.json — not a persona model; give the directory "
+                         "(or .zip) written by `python -m persona_mining model`")
     try:
         m = json.loads(path.read_text("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelError(f"{path}: not valid JSON ({exc}) — the model is damaged; export it again") from None
+    if isinstance(m, dict) and m.get("kind") == "persona-mining workspace":
+        raise ModelError(f"{directory}: this is a workspace, not a persona model — make one with "
+                         f"`python -m persona_mining model {directory} --out MODEL_DIR`")
     if not isinstance(m, dict) or m.get("format") != MODEL_FORMAT:
-        raise ModelError(f"{path}: not a persona model (format {m.get('format') if isinstance(m, dict) else None!r})")
+        raise ModelError(f"{path}: not a persona model — give the directory (or .zip) written by "
+                         "`python -m persona_mining model`")
     version = m.get("version")
     if version != MODEL_VERSION:
         made = m.get("provenance", {}).get("packages", {}).get("persona-mining", "unknown")

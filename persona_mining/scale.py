@@ -16,6 +16,7 @@ added up in input order: a 1M-customer assignment table is ~40 MB.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from pathlib import Path
 from typing import Any, Iterator
@@ -34,8 +35,6 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
     """A Dask client: connected to ``scheduler`` (e.g. tcp://10.0.0.5:8786), or to a
     LocalCluster of ``workers`` processes on this machine, closed afterwards. The local
     cluster listens on 127.0.0.1 only and serves no dashboard."""
-    import logging
-
     from distributed import Client, LocalCluster
 
     # Each shuffle logs two WARNING lines about its own life cycle: not the user's concern.
@@ -52,8 +51,11 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
         finally:
             client.close()
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None) as cluster, Client(cluster) as client:
+    # silence_logs: a task's InputError reaches the user once, as one line, not as a
+    # worker traceback on stderr (the CLI contract).
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, \
+            Client(cluster) as client:
         yield client
 
 
@@ -65,9 +67,13 @@ def score_dask(model: PersonaModel, source: str | os.PathLike, client: Any, *,
     path = str(source)
     if "://" not in path and not any(ch in path for ch in "*?[") and not Path(path).exists():
         raise InputError(f"{source}: file not found — check the path")
+    from .scoring import check_coverage
+
+    name = Path(path).name
     if events or (model.events_ is not None and event_args is None):
-        return _score_events(model, path, client, event_args, window)
-    return _score_table(model, path, client, blocksize)
+        return check_coverage(model, _score_events(model, path, client, event_args, window),
+                              name if window is None else f"{name} (period)")
+    return check_coverage(model, _score_table(model, path, client, blocksize), name)
 
 
 # -- customer tables ------------------------------------------------------------------------------
@@ -86,7 +92,12 @@ def _score_table(model: PersonaModel, path: str, client: Any, blocksize: int) ->
         raise InputError(f"{path}: --engine dask reads CSV/TSV/TXT or Parquet customer tables — "
                          "convert the file, or use the local engine")
     results = client.compute(tasks, sync=True)
-    return Scored.combine(results, renumber=not all(r.real_ids for r in results))
+    scored = Scored.combine(results, renumber=not all(r.real_ids for r in results))
+    if len(scored.assignments) == 0 and "://" not in path and Path(path).is_file():
+        from .ingest import read_table
+
+        read_table(path)        # empty or header only: the local engine's error, word for word
+    return scored
 
 
 def _blocks(path: str, blocksize: int) -> list[Any]:
@@ -117,8 +128,9 @@ def _score_events(model: PersonaModel, path: str, client: Any, args: EventArgs |
                   window: tuple[Any, Any] | None) -> Scored:
     import dask
 
-    mapping, cfg, _ = event_setup(model, args)
+    mapping, cfg, levels = event_setup(model, args)
     ddf = _read_events(path, mapping)
+    _check_head(ddf, mapping, cfg, levels, Path(path).name)
     key = mapping.account or mapping.customer
     # Shuffle once (persisted on the workers): both passes below reuse the partitions.
     ddf = client.persist(ddf.shuffle(on=key, npartitions=max(ddf.npartitions, 2)))
@@ -128,12 +140,31 @@ def _score_events(model: PersonaModel, path: str, client: Any, args: EventArgs |
                           sync=True)
     ends = [e for e in ends if e is not None]
     if not ends:
+        if window is None:
+            raise InputError(f"{Path(path).name}: no usable events (rows without customer id or "
+                             "timestamp)")
         return score_partition(model, pd.DataFrame(), Path(path).name)
     end = max(ends)
     tasks = [dask.delayed(_score_event_part)(model, p, args, window, end) for p in parts]
     scored = Scored.combine(client.compute(tasks, sync=True))
     a = scored.assignments.sort_values("customer_id", kind="stable").reset_index(drop=True)
     return Scored(a, scored.counts)
+
+
+def _check_head(ddf: Any, mapping: Any, cfg: Any, levels: Any, label: str) -> None:
+    """The local engine's errors for a wrong mapping or unreadable timestamps, raised on
+    the client before any work is sent out (from the columns and the first rows)."""
+    from .events import aggregate_events
+
+    columns = [str(c) for c in ddf.columns]
+    for role in ("customer", "time", "event", "channel", "value", "account", "role"):
+        col = getattr(mapping, role)
+        if col and col not in columns:
+            raise InputError(f"{label}: no column '{col}' for the {role} — columns are: "
+                             f"{', '.join(columns)}; name the right one with --{role}-col")
+    head = ddf.head(2000, npartitions=1)
+    if len(head):
+        aggregate_events(head.reset_index(drop=True), mapping, cfg, levels=levels, name=label)
 
 
 def _read_events(path: str, mapping: Any):

@@ -21,6 +21,7 @@ from .errors import InputError
 from .model import PersonaModel, psi
 
 SHARE_PREFIXES = ("event_share: ", "channel_share: ", "role_share: ")
+ACTIVE = "active_in_period"     # event-log period snapshots: had an event inside the period
 FREQS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 
 
@@ -49,6 +50,9 @@ class Scored:
     assignments: pd.DataFrame
     counts: dict[str, np.ndarray] = field(default_factory=dict)
     real_ids: bool = True     # False: customer_id holds row numbers (the input has no id column)
+    missing: dict[str, int] = field(default_factory=dict)   # empty cells per model feature column
+    active: int | None = None  # event-log period: customers with an event inside the period
+    notes: list[str] = field(default_factory=list)         # what the user should know
 
     @staticmethod
     def combine(parts: Sequence["Scored"], renumber: bool = False) -> "Scored":
@@ -62,12 +66,17 @@ class Scored:
             offset += len(a)
             frames.append(a)
         counts: dict[str, np.ndarray] = {}
+        missing: dict[str, int] = {}
         for p in parts:
             for col, c in p.counts.items():
                 counts[col] = counts[col] + c if col in counts else c.copy()
+            for col, k in p.missing.items():
+                missing[col] = missing.get(col, 0) + k
+        actives = [p.active for p in parts if p.active is not None]
         cols = ["customer_id", "persona_id", "persona_name", "confidence"]
         out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
-        return Scored(out, counts, all(p.real_ids for p in parts) and not renumber)
+        return Scored(out, counts, all(p.real_ids for p in parts) and not renumber, missing,
+                      sum(actives) if actives else None)
 
 
 # -- one partition ---------------------------------------------------------------------------
@@ -76,12 +85,35 @@ def score_partition(model: PersonaModel, frame: pd.DataFrame, source: str = "inp
     """Assign every row of a customer table and count its feature values in the drift bins."""
     id_col = id_col if id_col is not None else model.id_col_
     real = bool(id_col and id_col in frame.columns)
+    active = int(frame[ACTIVE].sum()) if ACTIVE in frame.columns else None
     if len(frame) == 0:
-        return Scored(model.assignments(np.zeros(0, np.int32), np.zeros(0), np.zeros(0, object)))
+        return Scored(model.assignments(np.zeros(0, np.int32), np.zeros(0), np.zeros(0, object)),
+                      active=active)
     typed = model.prepare(frame, source)
     codes, conf = model.assign_matrix(model.prep_.transform(typed))
+    empty = typed[model.prep_.source_columns_].isna()
+    nothing = empty.to_numpy().all(axis=1)          # no behaviour data at all: fits no persona
+    codes[nothing], conf[nothing] = -1, 0.0
     return Scored(model.assignments(codes, conf, _ids(frame, id_col)), feature_counts(typed, model),
-                  real)
+                  real, {c: int(k) for c, k in empty.sum().items()}, active)
+
+
+def check_coverage(model: PersonaModel, scored: Scored, source: str) -> Scored:
+    """An input that gives no values for most of the model's features is an error (wrong
+    file?); a few empty feature columns are a note. Runs on whole inputs (both engines)."""
+    n = len(scored.assignments)
+    if n == 0:
+        return scored
+    empty = [c for c, k in scored.missing.items() if k == n]
+    if len(empty) > len(model.prep_.source_columns_) / 2:
+        raise InputError(f"{source}: no readable values in {len(empty)} of the model's "
+                         f"{len(model.prep_.source_columns_)} feature columns (e.g. "
+                         f"{', '.join(repr(c) for c in empty[:3])}) — is this the kind of file the "
+                         "personas were found on?", source=source, column=empty[0])
+    if empty:
+        scored.notes.append(f"no readable values in {', '.join(repr(c) for c in empty[:5])}: "
+                            "scored as missing (filled like in training)")
+    return scored
 
 
 def feature_counts(typed: pd.DataFrame, model: PersonaModel) -> dict[str, np.ndarray]:
@@ -105,9 +137,9 @@ def event_setup(model: PersonaModel, args: EventArgs | None):
     base = dict(spec.get("mapping") or {})
     given = {k: v for k, v in vars(args or EventArgs()).items() if k != "session_gap" and v}
     mapping = {**base, **given}
-    if not mapping.get("customer") or not mapping.get("time"):
-        raise InputError("this persona model was made from a customer table, not an event log — "
-                         "score a customer table, or give --customer-col and --time-col")
+    if model.events_ is None:
+        raise InputError("this persona model was made from a customer table, not from an event "
+                         "log — score a customer table with the same columns (without --events)")
     cfg = dict(spec.get("config") or {})
     if args is not None and args.session_gap is not None:
         cfg["session_gap_minutes"] = args.session_gap
@@ -139,7 +171,8 @@ def event_window(model: PersonaModel, period: tuple[Any, Any] | None) -> tuple[A
     lo, hi = pd.Timestamp(period[0]), pd.Timestamp(period[1])
     if not span:
         return lo, hi
-    return min(lo, hi - pd.Timedelta(days=float(span))), hi
+    # + 1 day: the training span is measured from first to last event (inclusive)
+    return min(lo, hi - pd.Timedelta(days=float(span) + 1)), hi
 
 
 def read_events(model: PersonaModel, source: str | os.PathLike | pd.DataFrame,
@@ -151,7 +184,8 @@ def read_events(model: PersonaModel, source: str | os.PathLike | pd.DataFrame,
 
     mapping, cfg, levels = event_setup(model, args)
     frame, _ = aggregate_events(source, mapping, cfg, levels=levels,
-                                window=event_window(model, window), end_time=end_time, name=name)
+                                window=event_window(model, window), end_time=end_time, name=name,
+                                active=window)
     id_col = "account_id" if mapping.account else "customer_id"
     return align_event_features(frame, model), id_col
 
@@ -165,23 +199,28 @@ def score(model: PersonaModel, source: str | os.PathLike, *, events: bool = Fals
         raise InputError(f"{source}: file not found — check the path")
     if events or (model.events_ is not None and event_args is None):
         frame, id_col = read_events(model, path, event_args)
-        return score_partition(model, frame, path.name, id_col)
+        return check_coverage(model, score_partition(model, frame, path.name, id_col), path.name)
     from .ingest import read_table
 
     frame, report = read_table(path)
-    return score_partition(model, frame, report.source)
+    return check_coverage(model, score_partition(model, frame, report.source), report.source)
 
 
 # -- periods ---------------------------------------------------------------------------------------
-def period_windows(start: Any, end: Any, freq: str) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
-    """(name, start, end) for each calendar period from ``start`` to ``end`` inclusive."""
+def period_windows(start: Any, end: Any, freq: str, last: Any = None
+                   ) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+    """(name, start, end) for each calendar period from ``start`` to ``end`` inclusive;
+    with ``last`` (the log's last event) no period ends after it, so that the last
+    snapshot of a log sees exactly what discovery saw."""
     if freq not in FREQS:
         raise InputError(f"--freq {freq}: use one of {', '.join(f'{k} ({v})' for k, v in FREQS.items())}")
     periods = pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq=freq)
     if len(periods) > 400:
         raise InputError(f"--freq {freq} gives {len(periods)} periods between {start} and {end} — "
                          "choose a coarser period (W, M, Q or Y)")
-    return [(str(p), p.start_time, (p + 1).start_time) for p in periods]
+    cap = None if last is None else pd.Timestamp(last) + pd.Timedelta(microseconds=1)
+    return [(str(p), p.start_time, (p + 1).start_time if cap is None else min((p + 1).start_time, cap))
+            for p in periods]
 
 
 def event_time_range(model: PersonaModel, source: str | os.PathLike,
@@ -245,6 +284,9 @@ def drift_report(model: PersonaModel, periods: Sequence[tuple[str, Scored]],
         warnings = []
         if n == 0:
             warnings.append("no customers in this period")
+        elif scored.active == 0:
+            warnings.append("no events in this period: the snapshot repeats the last active one")
+        warnings += scored.notes
         if n and un - base_un > thresholds.unassigned:
             warnings.append(f"unassigned share {un:.1%} is {100 * (un - base_un):.1f} points above "
                             f"training ({base_un:.1%}): customers no persona describes well")
@@ -257,7 +299,8 @@ def drift_report(model: PersonaModel, periods: Sequence[tuple[str, Scored]],
         new_share, switch_share = _movement(prev, scored)
         out.append({"period": name, "customers": n, "unassigned_share": round(un, 6),
                     "unassigned_change": round(un - base_un, 6), "new_customer_share": new_share,
-                    "persona_switch_share": switch_share, "psi": psis,
+                    "persona_switch_share": switch_share, "active_customers": scored.active,
+                    "psi": psis,
                     "drifted_features": drifted, "warnings": warnings, "drift": bool(n and (
                         un - base_un > thresholds.unassigned or drifted))})
         prev = scored if n else prev
@@ -300,12 +343,12 @@ def summary_lines(table: pd.DataFrame, drift: Mapping[str, Any]) -> list[str]:
     wide = table.pivot_table(index="period", columns="persona_id", values="share", sort=False)
     pids = list(dict.fromkeys(table["persona_id"]))
     wide = wide[pids]
-    head = f"{'period':<12}{'customers':>10}" + "".join(f"{p[:9]:>10}" for p in pids) + "  drift"
+    head = f"{'period':<12}{'customers':>10}" + "".join(f"{p[:10]:>11}" for p in pids) + "  drift"
     lines = [head]
     by = {p["period"]: p for p in drift["periods"]}
     for period, row in wide.iterrows():
         d = by[period]
-        cells = "".join(f"{v * 100:9.1f}%" for v in row.to_numpy())
+        cells = "".join(f"{v * 100:10.1f}%" for v in row.to_numpy())
         lines.append(f"{str(period):<12}{d['customers']:>10,}{cells}  {'YES' if d['drift'] else 'no'}")
     for p in drift["periods"]:
         for w in p["warnings"]:
@@ -347,7 +390,7 @@ def track_uploads(model: PersonaModel, uploads: Sequence[tuple[str, bytes]], *,
                 args = EventArgs(time=time_col) if time_col else None
                 if freq:
                     lo, hi = event_time_range(model, path, args)
-                    for pname, a, b in period_windows(lo, hi, freq):
+                    for pname, a, b in period_windows(lo, hi, freq, last=hi):
                         frame, id_col = read_events(model, path, args, window=(a, b), name=fname)
                         periods.append((pname, score_partition(model, frame, fname, id_col)))
                 else:
@@ -356,15 +399,22 @@ def track_uploads(model: PersonaModel, uploads: Sequence[tuple[str, bytes]], *,
                 continue
             frame, report = read_table(data, name=fname)
             if freq:
-                for pname, part in split_table(frame, time_col or "", freq, report.source):
+                if not time_col:
+                    raise InputError(f"{fname}: name the date column that cuts the file into periods")
+                for pname, part in split_table(frame, time_col, freq, report.source):
                     periods.append((pname, score_partition(model, part, report.source)))
             else:
                 periods.append((name, score_partition(model, frame, report.source)))
+    periods = [(n, check_coverage(model, sc, f"{files_label(uploads)} ({n})")) for n, sc in periods]
     table = tracking_table(model, periods)
     return {"created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "files": [n for n, _ in uploads], "time_col": time_col, "freq": freq,
             "table": table.to_dict(orient="records"),
             "drift": drift_report(model, periods, thresholds)}
+
+
+def files_label(uploads: Sequence[tuple[str, bytes]]) -> str:
+    return uploads[0][0] if len(uploads) == 1 else f"{len(uploads)} files"
 
 
 def _natural(s: str) -> list:

@@ -201,6 +201,9 @@ def load(directory: str | os.PathLike) -> Workspace:
         m = json.loads(mpath.read_text("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelError(f"{mpath}: not valid JSON ({exc}) — the workspace is damaged") from None
+    if m.get("format") == "persona-mining/persona-model":
+        raise ModelError(f"{directory}: this is a persona model, not a workspace — give the "
+                         "workspace directory (DIR/workspace as written by `discover --out DIR`)")
     if m.get("schema_version") != SCHEMA_VERSION:
         raise ModelError(f"{mpath}: workspace schema version {m.get('schema_version')!r}, this "
                          f"version of persona-mining reads version {SCHEMA_VERSION}")

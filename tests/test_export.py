@@ -255,17 +255,17 @@ def test_journeys_of_event_logs_are_exported_everywhere(ws):
 # -- CSV / Markdown --------------------------------------------------------------------------------
 def test_formula_injection_is_neutralised_in_the_assignments_csv(ws):
     w = ws
-    names = ["=HYPERLINK(\"http://evil\",\"x\")", "+1", "-2", "@SUM(A1)"]
+    names = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2*3", "@SUM(A1)"]
     for i, name in enumerate(names):
         w = _set(w, i, "name", name)
     ids = w.ids.copy()
-    ids[:5] = ["=1+2", "-5", "@x", "\tTAB", "\rCR"]
+    ids[:6] = ["=1+2", "-5+3", "@x", "\tTAB", "\rCR", "-17"]    # -17: a plain number, kept
     w = dataclasses.replace(w, ids=ids)
     rows = pd.read_csv(io.BytesIO(export.export_bytes(w, "csv")), dtype=str, keep_default_na=False)
     assert list(rows.columns) == ["customer_id", "persona_id", "persona_name", "confidence"]
     assert set(rows["persona_name"]) <= {f"'{n}" for n in names} | {"Unassigned"}
-    assert rows["customer_id"][:5].tolist() == ["'=1+2", "'-5", "'@x", "'\tTAB", "'\nCR"]
-    assert not any(str(v).startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert rows["customer_id"][:6].tolist() == ["'=1+2", "'-5+3", "'@x", "'\tTAB", "'\nCR", "-17"]
+    assert not any(str(v).startswith(("=", "+", "-", "@", "\t", "\r")) and str(v) != "-17"
                    for v in rows.to_numpy().ravel())
     # the same for discover's assignments.csv (minimal quoting): a lone CR cannot split a row
     from persona_mining.cards import assignments_frame
@@ -273,7 +273,7 @@ def test_formula_injection_is_neutralised_in_the_assignments_csv(ws):
 
     rows = pd.read_csv(io.BytesIO(csv_bytes(assignments_frame(w))), dtype=str, keep_default_na=False)
     assert len(rows) == w.n
-    assert rows["customer_id"][:5].tolist() == ["'=1+2", "'-5", "'@x", "'\tTAB", "'\nCR"]
+    assert rows["customer_id"][:6].tolist() == ["'=1+2", "'-5+3", "'@x", "'\tTAB", "'\nCR", "-17"]
 
 
 def test_german_text_survives_every_format(edited, pdf_text):

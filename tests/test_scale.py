@@ -105,7 +105,8 @@ def test_cli_engine_dask(event_case, tmp_path):
              "--out", str(tmp_path / "track"), "--engine", "dask", "--quiet")
     assert r.returncode == 0, r.stderr
     periods = []
-    for name, lo, hi in period_windows(*event_time_range(model, path), "M"):
+    first, last = event_time_range(model, path)
+    for name, lo, hi in period_windows(first, last, "M", last=last):
         frame, id_col = read_events(model, path, window=(lo, hi))
         periods.append((name, score_partition(model, frame, "events", id_col)))
     want = tracking_table(model, periods)
