@@ -261,9 +261,12 @@ def _clean_events(con, m: EventMapping, label: str,
     no_id = con.execute("SELECT count(*) FROM typed WHERE c IS NULL OR c = ''").fetchall()[0][0]
     bad_t = con.execute("SELECT count(*) FROM typed WHERE (c IS NOT NULL AND c <> '') AND t IS NULL").fetchall()[0][0]
     if bad_t and bad_t > 0.5 * total:
-        ex = con.execute(f"SELECT CAST({_q(m.time)} AS VARCHAR) FROM raw LIMIT 1").fetchall()[0][0]
-        raise InputError(f"{label}: column '{m.time}' is not a timestamp for most rows (e.g. "
-                         f"{ex!r}) — use ISO dates like 2026-01-31 14:05 or choose --time-col")
+        ex = con.execute(f"SELECT CAST({_q(m.time)} AS VARCHAR) FROM raw WHERE {_q(m.time)} IS NOT NULL "
+                         "AND trim(CAST({0} AS VARCHAR)) <> '' LIMIT 1".format(_q(m.time))).fetchall()
+        what = f"e.g. {ex[0][0]!r}" if ex else "it is empty"
+        raise InputError(f"{label}: column '{m.time}' is not a timestamp for most rows ({what}) — "
+                         "use ISO dates like 2026-01-31 14:05, or map the time to another column "
+                         "(--time-col)")
     con.execute("""CREATE TEMP TABLE ev AS SELECT DISTINCT * FROM typed
                    WHERE c IS NOT NULL AND c <> '' AND t IS NOT NULL""")
     kept = con.execute("SELECT count(*) FROM ev").fetchall()[0][0]
