@@ -16,6 +16,7 @@ added up in input order: a 1M-customer assignment table is ~40 MB.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 from pathlib import Path
@@ -42,13 +43,14 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
 
     if scheduler:
         try:
-            client = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError) as exc:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as exc:
             raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc}) — "
                              "check the address (tcp://HOST:8786) and that it is running") from None
         try:
             yield client
         finally:
+            _SHUFFLED.clear()
             client.close()
         return
     # silence_logs: a task's InputError reaches the user once, as one line, not as a
@@ -56,7 +58,10 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, \
             Client(cluster) as client:
-        yield client
+        try:
+            yield client
+        finally:
+            _SHUFFLED.clear()
 
 
 def score_dask(model: PersonaModel, source: str | os.PathLike, client: Any, *,
@@ -129,12 +134,7 @@ def _score_events(model: PersonaModel, path: str, client: Any, args: EventArgs |
     import dask
 
     mapping, cfg, levels = event_setup(model, args)
-    ddf = _read_events(path, mapping)
-    _check_head(ddf, mapping, cfg, levels, Path(path).name)
-    key = mapping.account or mapping.customer
-    # Shuffle once (persisted on the workers): both passes below reuse the partitions.
-    ddf = client.persist(ddf.shuffle(on=key, npartitions=max(ddf.npartitions, 2)))
-    parts = ddf.to_delayed()
+    parts = _shuffled(client, path, mapping, cfg, levels).to_delayed()
     span = event_window(model, window)
     ends = client.compute([dask.delayed(_last_time)(p, mapping, cfg, span) for p in parts],
                           sync=True)
@@ -148,7 +148,24 @@ def _score_events(model: PersonaModel, path: str, client: Any, args: EventArgs |
     tasks = [dask.delayed(_score_event_part)(model, p, args, window, end) for p in parts]
     scored = Scored.combine(client.compute(tasks, sync=True))
     a = scored.assignments.sort_values("customer_id", kind="stable").reset_index(drop=True)
-    return Scored(a, scored.counts)
+    return dataclasses.replace(scored, assignments=a)
+
+
+_SHUFFLED: dict[tuple, Any] = {}     # the last log shuffled on this client (tracking reuses it)
+
+
+def _shuffled(client: Any, path: str, mapping: Any, cfg: Any, levels: Any) -> Any:
+    """The event log with each customer's (account's) events in one partition, persisted
+    on the workers: every pass and every tracking period reuses the one shuffle."""
+    stamp = os.stat(path).st_mtime_ns if "://" not in path and os.path.exists(path) else None
+    key = (id(client), path, stamp, mapping)
+    if key not in _SHUFFLED:
+        ddf = _read_events(path, mapping)
+        _check_head(ddf, mapping, cfg, levels, Path(path).name)
+        on = mapping.account or mapping.customer
+        _SHUFFLED.clear()                 # one log at a time in the workers' memory
+        _SHUFFLED[key] = client.persist(ddf.shuffle(on=on, npartitions=max(ddf.npartitions, 2)))
+    return _SHUFFLED[key]
 
 
 def _check_head(ddf: Any, mapping: Any, cfg: Any, levels: Any, label: str) -> None:

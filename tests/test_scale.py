@@ -116,6 +116,7 @@ def test_cli_engine_dask(event_case, tmp_path):
     drift = json.loads((tmp_path / "track" / "drift.json").read_text("utf-8"))
     assert [p["customers"] for p in drift["periods"]] == \
         got.groupby("period", sort=False)["customers"].sum().tolist()
+    assert [p["active_customers"] for p in drift["periods"]] == [sc.active for _, sc in periods]
     r = _cli("score", str(tmp_path / "model"), str(path), "--out", str(tmp_path / "x.csv"),
              "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9")
     assert r.returncode == 2 and "scheduler" in r.stderr and len(r.stderr.strip().splitlines()) == 1

@@ -40,6 +40,8 @@ def test_workbench_end_to_end(server, browser, shots, small_csv):
     page.get_by_role("heading", name="Personas").wait_for()
     wait_idle(page)
     assert len(persona_names(page)) >= 5                  # the sample is there at once
+    page.locator(".vega-embed").first.wait_for()          # charts draw after the script ends
+    page.wait_for_timeout(1500)
     page.screenshot(path=str(shots / "01-personas-sample.png"))
 
     # Upload a CSV and discover personas in it.
