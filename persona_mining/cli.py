@@ -456,7 +456,7 @@ def _progress(stage: str, fraction: float) -> None:
 
 def _summary(ws, out: Path) -> None:
     m = ws.metrics
-    print(f"{m['n_personas']} personas from {m['n_customers']} customers "
+    print(f"{_count(m['n_personas'], 'persona')} from {m['n_customers']} customers "
           f"({m['unassigned_share'] * 100:.1f} % unassigned) in {sum(m['seconds'].values()):.1f} s")
     for p in ws.personas():
         stab = "n/a" if p.stability is None else f"{p.stability:.2f}"
