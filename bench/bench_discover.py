@@ -23,7 +23,8 @@ from persona_mining import DiscoverConfig  # noqa: E402
 from persona_mining.embed import warm_up  # noqa: E402
 from persona_mining.ingest import read_table  # noqa: E402
 from persona_mining.pipeline import discover_frame  # noqa: E402
-from persona_mining.synthetic import make_customers  # noqa: E402
+from persona_mining.synthetic import NOISE, TRUTH_COLUMN, make_customers  # noqa: E402
+from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
 
 def peak_mb() -> float:
@@ -44,6 +45,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"customers_{n}.parquet"
             df = make_customers(n, seed=1, extra_features=args.extra)
+            truth = df.pop(TRUTH_COLUMN).to_numpy()      # never a feature
             df.to_parquet(path, index=False)
             del df
             stamps = {}
@@ -57,8 +59,10 @@ def main() -> None:
 
             ws = discover_frame(frame, report, DiscoverConfig(method=args.method), progress=progress)
             total = time.perf_counter() - t0
+            planted = truth != NOISE
+            ari = adjusted_rand_score(truth[planted], ws.state().labels[planted])
             print(f"\n{n:,} customers x {frame.shape[1]} columns -> {ws.metrics['n_personas']} personas, "
-                  f"{ws.metrics['unassigned_share'] * 100:.1f} % unassigned")
+                  f"{ws.metrics['unassigned_share'] * 100:.1f} % unassigned, ARI vs planted {ari:.3f}")
             print(f"  {'read':<11} {stamps['read'][0]:7.1f} s   peak {stamps['read'][1]:7.0f} MB")
             for stage, sec in ws.metrics["seconds"].items():
                 mem = stamps.get(stage, (None, float('nan')))[1]

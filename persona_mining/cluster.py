@@ -78,8 +78,7 @@ def _hdbscan(Z: np.ndarray, min_size: float, seed: int) -> tuple[np.ndarray, np.
     mcs = max(5, int(round(min_size * len(fit_idx))))
     # min_samples well below min_cluster_size: fewer customers declared noise, and far
     # faster than the default (= min_cluster_size) on large inputs.
-    model = hdbscan.HDBSCAN(min_cluster_size=mcs, min_samples=min(mcs, 10),
-                            prediction_data=n > len(fit_idx), core_dist_n_jobs=1)
+    model = hdbscan.HDBSCAN(min_cluster_size=mcs, min_samples=min(mcs, 10), core_dist_n_jobs=1)
     model.fit(Z[fit_idx])
     labels = np.full(n, UNASSIGNED, dtype=np.int64)
     strength = np.zeros(n)
@@ -87,9 +86,27 @@ def _hdbscan(Z: np.ndarray, min_size: float, seed: int) -> tuple[np.ndarray, np.
     strength[fit_idx] = model.probabilities_
     if n > len(fit_idx):
         rest = np.setdiff1d(np.arange(n), fit_idx)
-        lab, prob = hdbscan.approximate_predict(model, Z[rest])
-        labels[rest], strength[rest] = lab, prob
+        labels[rest], strength[rest] = _extend_labels(Z[fit_idx], model.labels_,
+                                                      model.probabilities_, Z[rest])
     return labels, strength
+
+
+def _extend_labels(Zfit: np.ndarray, lab: np.ndarray, prob: np.ndarray, Zrest: np.ndarray,
+                   k: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """Customers outside HDBSCAN's fit sample: the distance-weighted vote of their k
+    nearest fitted customers (noise included, so sparse regions stay noise); strength =
+    the winners' mean membership strength times their vote share. Vectorised: hdbscan's
+    approximate_predict walks the tree point by point (8 s for 70k customers)."""
+    d, idx = NearestNeighbors(n_neighbors=min(k, len(Zfit)), algorithm="brute").fit(Zfit).kneighbors(Zrest)
+    nb = lab[idx]
+    w = 1.0 / np.maximum(d, 1e-9)
+    classes = np.unique(lab)
+    votes = np.stack([(w * (nb == c)).sum(axis=1) for c in classes], axis=1)
+    win = classes[votes.argmax(axis=1)]
+    share = votes.max(axis=1) / votes.sum(axis=1)
+    same = nb == win[:, None]
+    mean_prob = (prob[idx] * same).sum(axis=1) / np.maximum(same.sum(axis=1), 1)
+    return win.astype(np.int64), np.where(win < 0, 0.0, mean_prob * share)
 
 
 def _ward(Z: np.ndarray, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

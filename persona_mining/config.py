@@ -50,7 +50,7 @@ class DiscoverConfig:
     embedding: str = "umap"
     n_components: int = 8
     n_neighbors: int = 30
-    fit_sample: int = 15_000
+    fit_sample: int = 10_000
     bootstrap: int = 10
     rare_level_share: float = 0.01
 

@@ -30,3 +30,18 @@ def test_disconnected_graph_embeds_reproducibly():
     e1 = Embedder("umap", n_components=4, n_neighbors=15, seed=3).fit(X)
     e2 = Embedder("umap", n_components=4, n_neighbors=15, seed=3).fit(X)
     assert np.array_equal(e1.embedding_, e2.embedding_) and np.array_equal(e1.map_, e2.map_)
+
+
+def test_customers_outside_the_hdbscan_sample_follow_their_neighbours():
+    from persona_mining.cluster import _extend_labels
+
+    rng = np.random.default_rng(1)
+    fit = np.vstack([rng.normal(0, 1, (200, 3)), rng.normal(20, 1, (200, 3)),
+                     rng.uniform(-60, -40, (50, 3))])
+    lab = np.array([0] * 200 + [1] * 200 + [-1] * 50)
+    prob = np.where(lab < 0, 0.0, 0.9)
+    rest = np.vstack([rng.normal(0, 1, (30, 3)), rng.normal(20, 1, (30, 3)),
+                      rng.uniform(-60, -40, (10, 3))])
+    got, strength = _extend_labels(fit, lab, prob, rest)
+    assert (got[:30] == 0).all() and (got[30:60] == 1).all() and (got[60:] == -1).all()
+    assert np.allclose(strength[:60], 0.9) and (strength[60:] == 0).all()
