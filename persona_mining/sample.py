@@ -17,7 +17,9 @@ from .workspace import Workspace, load
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLE_CSV = SAMPLE_DIR / "customers.csv"
 PREBUILT = SAMPLE_DIR / "sample_workspace"
-SAMPLE_CONFIG = DiscoverConfig(seed=42)
+# fit_sample as when the prebuilt workspace was made (it does not matter for 10k customers,
+# but the prebuilt one is only used for exactly this config)
+SAMPLE_CONFIG = DiscoverConfig(seed=42, fit_sample=15_000)
 
 
 def sample_workspace() -> Workspace:
