@@ -61,10 +61,13 @@ def test_workbench_end_to_end(server, browser, shots, small_csv):
     goto(page, "Personas")
     before = persona_names(page)
     assert len(before) >= 3
+    page.locator(".vega-embed").first.wait_for()      # charts draw late and move the layout
+    page.wait_for_timeout(1000)
     page.get_by_text("Edit name, description").first.click()
     name_box = page.get_by_label("Name").first
+    name_box.wait_for()
     name_box.fill("Nachteulen „E2E“")
-    page.get_by_role("button", name="Save changes").first.click()
+    name_box.press("Enter")                             # submits the card's form ("Save changes")
     page.get_by_role("heading", name="Nachteulen „E2E“").wait_for()
     wait_idle(page)
     page.screenshot(path=str(shots / "04-personas-renamed.png"))
