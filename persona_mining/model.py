@@ -168,13 +168,6 @@ class PersonaModel:
                              source=source, column=missing[0])
         return coerce_types(frame, ColumnRoles.from_dict(self.roles_))
 
-    def score_frame(self, frame: pd.DataFrame, source: str = "input",
-                    id_col: str | None = None) -> pd.DataFrame:
-        """customer_id, persona_id, persona_name, confidence for every row, in order."""
-        typed = self.prepare(frame, source)
-        codes, conf = self.assign_matrix(self.prep_.transform(typed))
-        return self.assignments(codes, conf, _ids(frame, id_col or self.id_col_))
-
     def assignments(self, codes: np.ndarray, conf: np.ndarray, ids: np.ndarray) -> pd.DataFrame:
         pids = np.array(list(self.persona_ids_) + [refine.UNASSIGNED], dtype=object)[codes]
         names = {**self.persona_names_, refine.UNASSIGNED: "Unassigned"}
@@ -391,12 +384,6 @@ def _holdout(R: np.ndarray, codes: np.ndarray, params: PersonaModel,
     probe._fit_reference(R[~test], codes[~test])
     got, _ = probe.assign_matrix(R[test])
     return round(float((got == codes[test]).mean()), 4)
-
-
-def _ids(frame: pd.DataFrame, id_col: str | None) -> np.ndarray:
-    if id_col and id_col in frame.columns:
-        return frame[id_col].astype(str).to_numpy(dtype=object)
-    return np.arange(1, len(frame) + 1).astype(str).astype(object)
 
 
 def _event_spec(ws: Workspace) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -324,18 +324,6 @@ def _movement(prev_scored: Scored | None, cur_scored: Scored) -> tuple[float | N
     if not returning.any():
         return new, None
     return new, round(float((seen[returning] != cur["persona_id"][returning]).mean()), 6)
-
-
-def track(model: PersonaModel, periods: Sequence[tuple[str, Callable[[], Scored]]],
-          thresholds: DriftThresholds = DriftThresholds(),
-          progress: Callable[[str], None] | None = None) -> tuple[pd.DataFrame, dict[str, Any], list]:
-    """Score each period (lazily, one at a time) -> (tracking table, drift report, scored)."""
-    scored = []
-    for name, run in periods:
-        if progress:
-            progress(name)
-        scored.append((name, run()))
-    return tracking_table(model, scored), drift_report(model, scored, thresholds), scored
 
 
 def summary_lines(table: pd.DataFrame, drift: Mapping[str, Any]) -> list[str]:
