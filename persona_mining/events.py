@@ -198,12 +198,7 @@ def aggregate_events(source: str | os.PathLike | pd.DataFrame, mapping: EventMap
     label, sha, fmt = _source(con, source, name)
     columns = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
     mapping = mapping or detect_event_columns(columns, **given)
-    for c in mapping.columns():
-        if c not in columns:
-            role = next(r for r in ("customer", "time", "event", "channel", "value", "account", "role")
-                        if getattr(mapping, r) == c)
-            raise InputError(f"{label}: no column '{c}' for the {role} — columns are: "
-                             f"{', '.join(columns)}; name the right one with --{role}-col")
+    check_mapping(mapping, columns, label)
     dropped = _clean_events(con, mapping, label, window)
     key = "a" if mapping.account else "c"
     if dropped_total(con) == 0:          # an empty tracking period
@@ -222,6 +217,15 @@ def aggregate_events(source: str | os.PathLike | pd.DataFrame, mapping: EventMap
                                  f"{'account' if mapping.account else 'customer'}",))
     con.close()
     return feats, report
+
+
+def check_mapping(mapping: EventMapping, columns: Sequence[str], label: str) -> None:
+    """Every mapped column exists, else an InputError naming the role and its flag."""
+    for role in ("customer", "time", "event", "channel", "value", "account", "role"):
+        col = getattr(mapping, role)
+        if col and col not in columns:
+            raise InputError(f"{label}: no column '{col}' for the {role} — columns are: "
+                             f"{', '.join(columns)}; name the right one with --{role}-col")
 
 
 def time_range(source: str | os.PathLike | pd.DataFrame, mapping: EventMapping,

@@ -171,14 +171,9 @@ def _shuffled(client: Any, path: str, mapping: Any, cfg: Any, levels: Any) -> An
 def _check_head(ddf: Any, mapping: Any, cfg: Any, levels: Any, label: str) -> None:
     """The local engine's errors for a wrong mapping or unreadable timestamps, raised on
     the client before any work is sent out (from the columns and the first rows)."""
-    from .events import aggregate_events
+    from .events import aggregate_events, check_mapping
 
-    columns = [str(c) for c in ddf.columns]
-    for role in ("customer", "time", "event", "channel", "value", "account", "role"):
-        col = getattr(mapping, role)
-        if col and col not in columns:
-            raise InputError(f"{label}: no column '{col}' for the {role} — columns are: "
-                             f"{', '.join(columns)}; name the right one with --{role}-col")
+    check_mapping(mapping, [str(c) for c in ddf.columns], label)
     head = ddf.head(2000, npartitions=1)
     if len(head):
         aggregate_events(head.reset_index(drop=True), mapping, cfg, levels=levels, name=label)
