@@ -55,7 +55,8 @@ def test_drift_found_on_shifted_month_and_not_on_unshifted(model):
     table = tracking_table(model, periods)
     assert list(table["period"].unique()) == ["2026-01", "2026-02", "2026-03"]
     for _, g in table.groupby("period"):
-        assert g["share"].sum() == pytest.approx(1.0)
+        # shares are rounded to 6 decimals each, so their sum is 1 within half a unit per row
+        assert g["share"].sum() == pytest.approx(1.0, abs=5e-7 * len(g))
         assert g["customers"].sum() == 3000
     jan = table[table["period"] == "2026-01"].set_index("persona_id")
     for pid, share in model.training_shares_.items():    # an unshifted month looks like training
