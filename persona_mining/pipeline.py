@@ -17,7 +17,7 @@ from .embed import Embedder
 from .errors import InputError
 from .features import FeaturePreprocessor
 from .ingest import IngestReport, check_usable, coerce_types, infer_roles, quality_report, read_table
-from .quality import dbcv, resample, silhouette
+from .validity import dbcv, resample, silhouette
 from .roles import ID, PII, TEXT
 from .workspace import Workspace, make_provenance
 

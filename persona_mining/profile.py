@@ -18,7 +18,7 @@ import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
 
 from .features import MISSING, OTHER, FeaturePreprocessor
-from .quality import Resamples, persona_stability, stability_label
+from .validity import Resamples, persona_stability, stability_label
 from .roles import BOOLEAN, CATEGORICAL, DATETIME, LABEL, NUMERIC
 
 UNASSIGNED = "unassigned"

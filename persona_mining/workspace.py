@@ -35,7 +35,7 @@ from . import refine
 from .config import DiscoverConfig
 from .errors import ModelError
 from .features import FeaturePreprocessor
-from .quality import Resamples
+from .validity import Resamples
 
 SCHEMA_VERSION = 1
 PACKAGES = ("numpy", "pandas", "scikit-learn", "umap-learn", "hdbscan", "scipy",

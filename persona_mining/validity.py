@@ -1,4 +1,5 @@
-"""How far to trust the personas: separation (silhouette, DBCV) and per-persona stability.
+"""Cluster validity: how far to trust the personas — separation (silhouette, DBCV) and
+per-persona stability. (The data quality of the input is :mod:`.ingest.data_quality`.)
 
 Stability is the question product owners actually ask ("would we get this persona
 again?"). We re-run the clustering on random subsamples of 80 % of the customers

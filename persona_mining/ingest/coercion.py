@@ -1,0 +1,111 @@
+""":func:`coerce_types`: the dtypes the feature pipeline expects, by column role."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..roles import BOOLEAN, CATEGORICAL, DATETIME, LABEL, NUMERIC
+from .column_roles import ColumnRoles
+from .dates import _best_date_format, _parse_dates
+from .inference import _FALSE, _TRUE, _norm_name
+from .numbers import _NumberPlan, _apply_number_plan, _number_plan
+from .values import _kind, _sample, _texts
+
+
+def coerce_types(df: pd.DataFrame, roles: ColumnRoles) -> pd.DataFrame:
+    """A new frame with the dtypes the feature pipeline expects.
+
+    numeric -> float64; boolean -> float64 0/1 (NaN missing); datetime -> datetime64[ns]
+    (UTC, tz-naive); categorical and label -> object strings (stripped, NaN missing).
+    Other roles and columns without a role are unchanged.
+    """
+    out = df.copy(deep=False)
+    for raw in df.columns:
+        item = roles.get(str(raw))
+        if item is None:
+            continue
+        s = df[raw]
+        if item.role == NUMERIC:
+            out[raw] = _to_float(s)
+        elif item.role == BOOLEAN:
+            out[raw] = _to_flag(s)
+        elif item.role == DATETIME:
+            out[raw] = _to_datetime(s, _norm_name(item.column))
+        elif item.role in (CATEGORICAL, LABEL):
+            out[raw] = _to_object_text(s)
+    return out
+
+
+def _to_float(s: pd.Series) -> pd.Series:
+    """float64; text is parsed with the column's own number convention (NaN if not a number)."""
+    kind = _kind(s)
+    if kind in ("numeric", "bool"):
+        return s.astype("float64")
+    if kind == "datetime":
+        return pd.Series(np.nan, index=s.index, dtype="float64")
+    values = s.dropna()
+    plan = _number_plan(_texts(_sample(values))) if len(values) else None
+    if plan is None:       # e.g. forced numeric on codes with leading zeros
+        plan = _NumberPlan(decimal=".", thousands=None, currency=False)
+    return _apply_number_plan(s, plan).astype("float64")
+
+
+def _to_flag(s: pd.Series) -> pd.Series:
+    """0/1 floats: true/yes/ja/1 -> 1; for two other numbers, smaller -> 0, larger -> 1."""
+    kind = _kind(s)
+    if kind == "bool":
+        return s.astype("float64")
+    if kind == "numeric":
+        x = s.astype("float64")
+        levels = np.unique(x.dropna().to_numpy())
+        if set(levels.tolist()) <= {0.0, 1.0}:
+            return x
+        if len(levels) == 2:
+            return (x == levels[1]).astype("float64").where(x.notna())
+        return (x != 0).astype("float64").where(x.notna())
+    text = s.astype("str").str.strip().str.lower()
+    present = s.notna().to_numpy()
+    seen = set(text[present].unique())
+    yes, no = text.isin(_TRUE).to_numpy(), text.isin(_FALSE).to_numpy()
+    if len(seen) == 2 and not seen & set(_TRUE + _FALSE):     # e.g. forced on male/female
+        low, high = sorted(seen)
+        yes, no = (text == high).to_numpy(), (text == low).to_numpy()
+    out = np.where(yes & present, 1.0, np.where(no & present, 0.0, np.nan))
+    return pd.Series(out, index=s.index, name=s.name, dtype="float64")
+
+
+def _to_datetime(s: pd.Series, norm: str) -> pd.Series:
+    """datetime64[ns], tz-naive UTC; text in the column's best format; out of range -> NaT."""
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        out = s.dt.tz_convert("UTC").dt.tz_localize(None) if s.dt.tz is not None else s
+    else:
+        if _kind(s) == "numeric":       # YYYYMMDD numbers
+            x = s.astype("float64")
+            x = x.where(np.isfinite(x) & (x.abs() < 1e15))
+            s = x.round().astype("Int64").astype("str").where(x.notna())
+        texts = s.astype("str").str.strip().where(s.notna())
+        values = texts.dropna()
+        found = (_best_date_format(_sample(values), norm, require_name=False)
+                 if len(values) else None)
+        # a column the user declared as dates in no known format: let pandas guess per value
+        fmt = found[0] if found and found[2] >= 0.5 else "mixed"
+        out = _parse_dates(texts, fmt)
+    lo, hi = pd.Timestamp.min, pd.Timestamp.max
+    out = out.where((out >= lo) & (out <= hi))
+    return out.astype("datetime64[ns]")
+
+
+def _to_object_text(s: pd.Series) -> pd.Series:
+    """Python str values (whole floats without '.0'), NaN for missing, dtype object."""
+    missing = s.isna().to_numpy()
+    if _kind(s) == "numeric" and pd.api.types.is_float_dtype(s.dtype):
+        values = s.to_numpy()
+        finite = values[~missing]
+        if len(finite) and np.all(np.mod(finite, 1) == 0) and np.all(np.abs(finite) < 2**53):
+            s = s.astype("Int64")
+    text = s.astype("str").str.strip()
+    arr = text.to_numpy(dtype=object, na_value=np.nan)
+    arr[missing] = np.nan
+    arr[arr == ""] = np.nan
+    return pd.Series(arr, index=s.index, dtype=object, name=s.name)

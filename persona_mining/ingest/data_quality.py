@@ -1,0 +1,174 @@
+"""Data quality of the table as read: missing shares, distinct counts, skew,
+duplicates (shown on the Data page before the user trusts the personas).
+
+Not to be confused with cluster validity (silhouette, DBCV, stability), which lives in
+:mod:`persona_mining.validity`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+# one threshold: the report says what the features will do
+from ..features import SKEW_THRESHOLD as _SKEW_THRESHOLD
+from ..roles import CATEGORICAL, CONSTANT, ID, IGNORE, NUMERIC, PII
+from .coercion import _to_float
+from .column_roles import ColumnRoles
+from .messages import _count, _pct
+
+
+_MANY_LEVELS = 30           # as features.MAX_LEVELS: more levels are grouped as "(other)"
+_MISSING_WARN = 0.2
+
+
+@dataclass(frozen=True)
+class ColumnQuality:
+    """Quality of one column as the user should see it before trusting the personas."""
+
+    column: str
+    role: str
+    dtype: str
+    missing_share: float
+    n_unique: int
+    skew: float | None          # numeric only
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """Per-column quality plus whole-table duplicates and warnings."""
+
+    columns: tuple[ColumnQuality, ...]
+    n_rows: int
+    duplicate_rows: int
+    duplicate_ids: int
+    warnings: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per column; warnings joined with '; '."""
+        return pd.DataFrame([{"column": c.column, "role": c.role, "dtype": c.dtype,
+                              "missing_share": c.missing_share, "n_unique": c.n_unique,
+                              "skew": c.skew, "warnings": "; ".join(c.warnings)}
+                             for c in self.columns],
+                            columns=["column", "role", "dtype", "missing_share", "n_unique",
+                                     "skew", "warnings"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"columns": [{"column": c.column, "role": c.role, "dtype": c.dtype,
+                             "missing_share": float(c.missing_share), "n_unique": int(c.n_unique),
+                             "skew": None if c.skew is None else float(c.skew),
+                             "warnings": list(c.warnings)} for c in self.columns],
+                "n_rows": int(self.n_rows), "duplicate_rows": int(self.duplicate_rows),
+                "duplicate_ids": int(self.duplicate_ids), "warnings": list(self.warnings)}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "QualityReport":
+        cols = tuple(ColumnQuality(column=str(c["column"]), role=str(c["role"]),
+                                   dtype=str(c["dtype"]), missing_share=float(c["missing_share"]),
+                                   n_unique=int(c["n_unique"]),
+                                   skew=None if c.get("skew") is None else float(c["skew"]),
+                                   warnings=tuple(c.get("warnings", ())))
+                     for c in d["columns"])
+        return cls(columns=cols, n_rows=int(d["n_rows"]), duplicate_rows=int(d["duplicate_rows"]),
+                   duplicate_ids=int(d["duplicate_ids"]), warnings=tuple(d.get("warnings", ())))
+
+
+def quality_report(df: pd.DataFrame, roles: ColumnRoles) -> QualityReport:
+    """Missing shares, distinct counts, skew and duplicates of the table as read."""
+    columns = []
+    for raw in df.columns:
+        s = df[raw]
+        item = roles.get(str(raw))
+        role = item.role if item else IGNORE
+        columns.append(_column_quality(str(raw), s, role))
+    id_col = roles.id_col
+    duplicate_rows = _duplicate_rows(df, id_col)
+    duplicate_ids = 0
+    warnings_: list[str] = []
+    if id_col is not None and id_col in df.columns:
+        ids = df[id_col].dropna()
+        duplicate_ids = int(ids.duplicated().sum())
+        if duplicate_ids:
+            warnings_.append(f"{_count(duplicate_ids, 'repeated id')} in column '{id_col}'")
+    elif id_col is None:
+        warnings_.append("no id column: customers are identified by their row number")
+    if duplicate_rows:
+        warnings_.append(f"{_count(duplicate_rows, 'row')} exactly repeat an earlier row")
+    private = roles.columns(PII)
+    if private:
+        warnings_.append("personal data is never used or shown: " + ", ".join(private[:10]))
+    n_features = len(roles.feature_columns)
+    if n_features == 0:
+        warnings_.append("no behaviour columns: personas cannot be found")
+    return QualityReport(columns=tuple(columns), n_rows=len(df), duplicate_rows=duplicate_rows,
+                         duplicate_ids=duplicate_ids, warnings=tuple(warnings_))
+
+
+def _column_quality(col: str, s: pd.Series, role: str) -> ColumnQuality:
+    n = len(s)
+    missing = float(s.isna().mean()) if n else 0.0
+    try:
+        n_unique = int(s.nunique())
+    except TypeError:
+        n_unique = int(s.astype("str").nunique())
+    skew = None
+    notes: list[str] = []
+    if missing >= _MISSING_WARN:
+        notes.append(f"{_pct(missing)} missing")
+    if role == NUMERIC:
+        x = _to_float(s).to_numpy()
+        skew = _skew(x[np.isfinite(x)])
+        if skew is not None and abs(skew) > _SKEW_THRESHOLD:
+            low = np.nanmin(x) if np.isfinite(x).any() else 0.0
+            if skew > 0 and low >= 0:
+                heavy = "heavy right skew" if skew > 3 else "right skew"
+                notes.append(f"{heavy} (skew {skew:.1f}): will be log-transformed")
+            else:
+                notes.append(f"skewed (skew {skew:.1f}): will be Yeo-Johnson transformed")
+    elif role == CATEGORICAL and n_unique > _MANY_LEVELS:
+        notes.append(f"high cardinality ({n_unique} levels): rare levels are grouped as other")
+    elif role == CONSTANT:
+        notes.append("the same value everywhere: not used")
+    elif role == PII:
+        notes.append("personal data: never used or shown")
+    elif role == ID and (missing > 0 or n_unique < n - int(s.isna().sum())):
+        notes.append("ids repeat or are missing")
+    return ColumnQuality(column=col, role=role, dtype=str(s.dtype), missing_share=missing,
+                         n_unique=n_unique, skew=skew, warnings=tuple(notes))
+
+
+def _skew(x: np.ndarray, limit: int = 50_000) -> float | None:
+    """Sample skewness (as scipy.stats.skew), on at most ``limit`` evenly spread values."""
+    if len(x) > limit:
+        x = x[np.linspace(0, len(x) - 1, limit).astype(np.int64)]
+    if len(x) < 3:
+        return None
+    d = x - x.mean()
+    m2 = float(np.mean(d * d))
+    if m2 <= 1e-12 * max(1.0, float(np.mean(x * x))):
+        return None
+    value = float(np.mean(d ** 3)) / m2 ** 1.5
+    return round(value, 3) if np.isfinite(value) else None
+
+
+def _duplicate_rows(df: pd.DataFrame, id_col: str | None) -> int:
+    """Rows identical in every column to an earlier row.
+
+    With a unique id column there can be none. Otherwise rows are compared by a 64-bit
+    hash of all their cells (2-3x faster than DataFrame.duplicated on wide tables).
+    """
+    if df.shape[1] == 0 or len(df) < 2:
+        return 0
+    if id_col is not None and id_col in df.columns:
+        ids = df[id_col]
+        if ids.notna().all() and ids.is_unique:
+            return 0
+    try:
+        hashes = pd.util.hash_pandas_object(df, index=False)
+    except TypeError:       # unhashable cells (lists) in a frame not read by read_table
+        hashes = pd.util.hash_pandas_object(df.astype("str"), index=False)
+    return int(hashes.duplicated().sum())

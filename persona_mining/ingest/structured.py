@@ -1,0 +1,160 @@
+"""Readers for the structured formats: Parquet (pyarrow), Excel ``.xlsx`` (openpyxl,
+first sheet) and JSON Lines (or a ``.json`` array of objects). Nothing is ever
+unpickled or evaluated.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .cleanup import _clean_names
+from .encoding import _decode_check
+from .limits import MAX_COLUMNS, _too_many_columns
+from .messages import _fail, _short
+from .report import _ReadState
+
+
+def _read_parquet(raw: bytes, st: _ReadState) -> pd.DataFrame:
+    """Parquet through pyarrow (no pickled extension types are ever loaded)."""
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(io.BytesIO(raw))
+        if len(pf.schema_arrow) > MAX_COLUMNS:
+            raise _too_many_columns(st.fname, len(pf.schema_arrow))
+        df = pf.read().to_pandas()
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for broken files
+        raise _fail(st.fname, f"is not a readable Parquet file ({_short(exc)})",
+                    "export the table again as Parquet or CSV") from None
+    if not isinstance(df.index, pd.RangeIndex):
+        df = df.reset_index()       # a stored index (e.g. customer_id) becomes a column
+    return df
+
+
+def _read_xlsx(raw: bytes, st: _ReadState) -> pd.DataFrame:
+    """First sheet of an .xlsx through openpyxl; the first non-empty row is the header."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            is_workbook = "xl/workbook.xml" in zf.namelist()
+    except Exception:  # noqa: BLE001 - BadZipFile, NotImplementedError, OSError, ...
+        raise _fail(st.fname, "is not a readable Excel .xlsx file (broken zip container)",
+                    "open it in Excel and save it again, or export it as CSV") from None
+    if not is_workbook:
+        raise _fail(st.fname, "is a zip archive, not an Excel workbook",
+                    "unpack it, or save the table as .xlsx or CSV")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pd.ExcelFile(io.BytesIO(raw), engine="openpyxl") as book:
+                sheets = book.sheet_names
+                grid = book.parse(sheets[0], header=None)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
+        raise _fail(st.fname, f"is not a readable Excel .xlsx file ({_short(exc)})",
+                    "open it in Excel and save it again, or export it as CSV") from None
+    if len(sheets) > 1:
+        st.notes.append(f"read the first sheet '{sheets[0]}' of {len(sheets)} "
+                        f"(not read: {', '.join(map(str, sheets[1:6]))}"
+                        f"{', …' if len(sheets) > 6 else ''})")
+    filled = grid.notna().any(axis=1).to_numpy()
+    if not filled.any():
+        raise _fail(st.fname, f"the first sheet '{sheets[0]}' is empty",
+                    "put the table on the first sheet, with a header row")
+    grid = grid.iloc[int(np.argmax(filled)):]
+    if grid.shape[1] > MAX_COLUMNS:
+        raise _too_many_columns(st.fname, grid.shape[1])
+    names = _clean_names([_header_text(v) for v in grid.iloc[0]], st)
+    body = grid.iloc[1:].reset_index(drop=True)
+    body.columns = names
+    return body.infer_objects()
+
+
+def _header_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_jsonl(raw: bytes, st: _ReadState) -> pd.DataFrame:
+    """One JSON object per line; blank lines are skipped; line numbers in errors are 1-based."""
+    encoding, data = _decode_check(raw, st)
+    text = data.decode(encoding).lstrip("\ufeff")
+    if Path(st.fname).suffix.lower() == ".json" and text.lstrip().startswith("["):
+        return _json_array(text, st)
+    lines = text.splitlines()
+    where = [i for i, line in enumerate(lines) if line.strip()]
+    if not where:
+        raise _fail(st.fname, "contains no records (only empty lines)",
+                    "write one JSON object per line, e.g. {\"customer_id\": 1, \"orders\": 3}")
+    records = _json_records(lines, where, st.fname)
+    columns: dict[str, None] = {}
+    for k, rec in enumerate(records):
+        if type(rec) is not dict:
+            raise _fail(st.fname, f"line {where[k] + 1} is not a JSON object "
+                        f"(it is {_json_kind(rec)})",
+                        "write one object per line, e.g. {\"customer_id\": 1, \"orders\": 3}",
+                        row=where[k] + 1)
+        columns.update(dict.fromkeys(rec))
+        if len(columns) > MAX_COLUMNS:
+            raise _too_many_columns(st.fname, len(columns))
+    if not columns:
+        raise _fail(st.fname, "the records have no fields", "write one JSON object per line with fields")
+    return pd.DataFrame.from_records(records, columns=list(columns))
+
+
+def _json_array(text: str, st: _ReadState) -> pd.DataFrame:
+    """A .json file holding one array of objects (a common export) instead of JSON Lines."""
+    try:
+        records = json.loads(text)
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        where = f" at line {line}" if line else ""
+        raise _fail(st.fname, f"is not valid JSON{where} ({getattr(exc, 'msg', exc)})",
+                    "write one JSON object per line (JSON Lines)", row=line) from None
+    for k, rec in enumerate(records):
+        if type(rec) is not dict:
+            raise _fail(st.fname, f"element {k + 1} of the JSON array is not an object "
+                        f"(it is {_json_kind(rec)})", "write one object per customer")
+    st.notes.append("read a JSON array of objects (JSON Lines is preferred for large files)")
+    if not records:
+        raise _fail(st.fname, "the JSON array is empty", "write one object per customer")
+    columns = list(dict.fromkeys(k for rec in records for k in rec))
+    if len(columns) > MAX_COLUMNS:
+        raise _too_many_columns(st.fname, len(columns))
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _json_records(lines: list[str], where: list[int], fname: str) -> list[Any]:
+    """Parse all lines at once (fast); on any doubt parse line by line to name the bad one."""
+    try:
+        records = json.loads("[" + ",".join(lines[i] for i in where) + "]")
+        if len(records) == len(where):
+            return records
+    except ValueError:
+        pass
+    out = []
+    for i in where:
+        try:
+            out.append(json.loads(lines[i]))
+        except ValueError as exc:
+            msg = getattr(exc, "msg", str(exc))
+            raise _fail(fname, f"line {i + 1} is not valid JSON ({msg})",
+                        "write one JSON object per line (JSON Lines)", row=i + 1) from None
+    return out
+
+
+def _json_kind(value: Any) -> str:
+    return {list: "a list", str: "a string", bool: "true/false", type(None): "null",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
