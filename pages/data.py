@@ -6,53 +6,45 @@ import streamlit as st
 from pages._shared import (PROJECT, SAMPLE_PROJECT, md, replace_workspace, reset_view_state,
                            user_errors, workspace)
 from persona_mining import projects
+from persona_mining.datasource import DataSource, Dataset
 from persona_mining.errors import InputError
-from persona_mining.ingest import ColumnRoles, QualityReport, infer_roles, quality_report, read_table
+from persona_mining.ingest import ColumnRoles, QualityReport, read_table
 from persona_mining.roles import ALL_ROLES, DESCRIPTIONS, PII, TEXT
 
 ws = workspace()
 st.title("Data")
 limit = st.get_option("server.maxUploadSize")
 dataset = st.session_state.get("dataset")
-EVENTS = "one row per event (an event log)"
+TABLE, EVENTS = "one row per customer", "one row per event (an event log)"
 
 
-def project_for(source: str) -> str:
-    try:
-        return projects.safe_name(source.rsplit(".", 1)[0])
-    except InputError:
-        return "Uploaded data"
-
-
-def new_dataset(frame, report, upload_id, kind, **extra) -> dict:
-    roles = infer_roles(frame, id_col=extra.pop("id_col", None), source=report.source)
-    return {"frame": frame, "report": report, "upload_id": upload_id, "new": True, "kind": kind,
-            "base_roles": roles.to_dict(), "roles": roles.as_mapping(),
-            "project": project_for(report.source), **extra}
+def kind_of(data: Dataset) -> str:
+    return EVENTS if data.event_log is not None else TABLE
 
 
 if "file_kind_next" in st.session_state:   # set by a button below: apply before the widget exists
     st.session_state["file_kind"] = st.session_state.pop("file_kind_next")
-kind = st.radio("The file has", ["one row per customer", EVENTS], horizontal=True, key="file_kind")
+kind = st.radio("The file has", [TABLE, EVENTS], horizontal=True, key="file_kind")
 uploaded = st.file_uploader(
     f"Upload customer data (CSV, TSV, TXT, Parquet, Excel .xlsx, JSON Lines; up to {limit} MB)",
     type=["csv", "tsv", "txt", "parquet", "xlsx", "jsonl", "json"], key="upload",
     help="One row per customer with what they do (orders, channels, spend …), or an event "
          "log with one row per touchpoint. Columns with personal data such as e-mail "
          "addresses are recognised and never used.")
-if uploaded is not None and (dataset is None or dataset.get("upload_id") != uploaded.file_id
-                             or dataset.get("kind") != kind):
+if uploaded is not None and (dataset is None or dataset.origin != uploaded.file_id
+                             or kind_of(dataset) != kind):
     log_ = st.session_state.get("event_log")
     if not (kind == EVENTS and log_ is not None and log_.get("upload_id") == uploaded.file_id):
         with user_errors():
-            frame, report = read_table(uploaded.getvalue(), name=uploaded.name)
             if kind == EVENTS:
+                frame, report = read_table(uploaded.getvalue(), name=uploaded.name)
                 st.session_state["event_log"] = {"log": frame, "report": report,
                                                  "upload_id": uploaded.file_id}
             else:
+                new = Dataset.read(DataSource.table(uploaded.getvalue(), uploaded.name),
+                                   origin=uploaded.file_id)
                 st.session_state.pop("event_log", None)
-                st.session_state["dataset"] = dataset = new_dataset(frame, report,
-                                                                    uploaded.file_id, kind)
+                st.session_state["dataset"] = dataset = new
 
 b1, b2, _ = st.columns([1, 1, 2])
 if b1.button("Use the sample customers", key="use_sample", width="stretch",
@@ -82,8 +74,7 @@ if b2.button("Use the sample event log", key="use_event_sample", width="stretch"
 
 log = st.session_state.get("event_log")
 if log is not None and kind == EVENTS:
-    from persona_mining.events import (FEATURES, EventConfig, EventMapping, aggregate_events,
-                                       detect_event_columns)
+    from persona_mining.events import FEATURES, EventMapping, detect_event_columns
 
     st.subheader("Map the event log", anchor=False)
     st.caption(f"“{md(log['report'].source)}”: {len(log['log']):,} events. Which column holds "
@@ -111,19 +102,16 @@ if log is not None and kind == EVENTS:
                           key="session_gap")
     if st.button("Build behaviour features", key="aggregate", type="primary"):
         with user_errors():
-            m = EventMapping(**mapping)
-            frame, report = aggregate_events(log["log"], m, EventConfig(session_gap_minutes=gap),
-                                             name=log["report"].source)
-            st.session_state["dataset"] = new_dataset(
-                frame, report, log["upload_id"], kind, id_col=frame.columns[0],
-                events={"log": log["log"], "mapping": m, "gap": gap})
+            source = DataSource.event_log(log["log"], EventMapping(**mapping),
+                                          name=log["report"].source, session_gap=gap)
+            st.session_state["dataset"] = Dataset.read(source, origin=log["upload_id"])
             st.rerun()
     with st.expander("What the behaviour features mean"):
         st.dataframe(pd.DataFrame({"feature": list(FEATURES), "meaning": list(FEATURES.values())}),
                      hide_index=True, width="stretch")
 
 if dataset:
-    frame, report = dataset["frame"], dataset["report"]
+    frame, report = dataset.frame, dataset.report
     st.success(f"Read “{md(report.source)}”: {report.n_rows:,} rows × {report.n_columns} columns. "
                "Check the column roles below, then run discovery on the Discover page.")
     facts = [f"format {report.format}"]
@@ -146,8 +134,7 @@ else:
 
 st.subheader("Preview", anchor=False)
 preview = frame.head(50).copy()
-private = [i["column"] for i in (dataset["base_roles"]["items"] if dataset else [])
-           if i["role"] == PII and i["column"] in preview.columns]
+private = [c for c in (dataset.inferred.columns(PII) if dataset else []) if c in preview.columns]
 for col in private:                       # personal data is not shown, not even here
     preview[col] = "••• personal data •••"
 st.dataframe(preview, width="stretch", hide_index=True)
@@ -159,8 +146,8 @@ with st.expander("What the roles mean"):
     st.dataframe(pd.DataFrame({"role": list(DESCRIPTIONS), "meaning": list(DESCRIPTIONS.values())}),
                  hide_index=True, width="stretch")
 if dataset:
-    base = ColumnRoles.from_dict(dataset["base_roles"])
-    editor_key, stored = f"roles_{dataset['upload_id']}", dataset["roles"]
+    base = dataset.inferred
+    editor_key, stored = f"roles_{dataset.origin}", dataset.roles
 else:
     base = ColumnRoles.from_dict(ws.roles)
     gone = [i.column for i in base.items if i.column not in frame.columns]
@@ -185,7 +172,7 @@ source_name = report.source if dataset else str(ws.source.get("source", "data"))
 try:
     roles = base.with_overrides(changed, source_name)
     if dataset:
-        dataset["roles"] = new_roles
+        st.session_state["dataset"] = dataset = dataset.with_roles(new_roles)
     else:
         st.session_state["roles_draft"] = changed
 except InputError as exc:            # e.g. two id columns: say so, keep the last valid roles
@@ -197,10 +184,7 @@ if changed:
 
 st.subheader("Data quality", anchor=False)
 if dataset:
-    key = tuple(sorted(roles.as_mapping().items()))
-    if dataset.get("quality_key") != key:
-        dataset["quality"], dataset["quality_key"] = quality_report(frame, roles), key
-    q = dataset["quality"]
+    q = dataset.quality(roles)
 else:
     q = QualityReport.from_dict(ws.quality)
 for w in q.warnings:

@@ -1,22 +1,20 @@
 """Discover: settings with plain explanations, a run with live progress, the quality summary."""
 
-from dataclasses import asdict
-
 import streamlit as st
 
 from pages._shared import md, plural, project_name, replace_workspace, user_errors, workspace
 from persona_mining import DiscoverConfig, charts
 from persona_mining.cluster import suggest_k
 from persona_mining.config import METHODS
-from persona_mining.ingest import IngestReport
-from persona_mining.pipeline import STAGES, discover_frame
+from persona_mining.datasource import Dataset
+from persona_mining.pipeline import STAGES, discover
 
 ws = workspace()
 st.title("Discover personas")
 dataset = st.session_state.get("dataset")
-source = dataset["report"].source if dataset else ws.source.get("source", "current data")
+source = dataset.report.source if dataset else ws.source.get("source", "current data")
 if dataset:
-    st.info(f"New data ready: “{md(source)}” ({dataset['report'].n_rows:,} rows). Discovering "
+    st.info(f"New data ready: “{md(source)}” ({dataset.report.n_rows:,} rows). Discovering "
             "personas in it starts a new project; the current one stays saved.")
 else:
     st.caption(f"Data: “{md(source)}”, {ws.n:,} customers. Upload other data or change "
@@ -119,17 +117,11 @@ if dataset:
                         key="carry_names")
 
 if st.button("Discover personas", type="primary", key="run"):
-    frame, report = (dataset["frame"], dataset["report"]) if dataset else \
-        (ws.data, IngestReport.from_dict(ws.source))
-    roles = dict(dataset.get("roles", {})) if dataset else \
-        {i["column"]: i["role"] for i in ws.roles["items"]}
-    if not dataset:
-        roles.update(st.session_state.get("roles_draft", {}))
-    roles = {c: r for c, r in roles.items() if c in frame.columns}   # PII columns are not kept
+    data = dataset or Dataset.of_workspace(ws, st.session_state.get("roles_draft"))
     with user_errors():
         config = DiscoverConfig(method=method, k=k, min_size=min_size, max_unassigned=max_un,
                                 seed=int(seed), embedding=embedding, bootstrap=bootstrap,
-                                roles=tuple(sorted(roles.items())))
+                                roles=data.role_choices)
         with st.status("Discovering personas…", expanded=True) as status:
             bar = st.progress(0.0, text="Starting…")
 
@@ -139,18 +131,10 @@ if st.button("Discover personas", type="primary", key="run"):
                     bar.progress(min(done, 1.0), text=f"{STAGE_WORDS.get(stage, stage)} …")
 
             previous = ws if (not dataset or carry) else None
-            if dataset and dataset.get("events"):     # event log: journeys come along
-                from persona_mining.events import EventConfig, discover_events
-
-                ev = dataset["events"]
-                new = discover_events(ev["log"], config, EventConfig(session_gap_minutes=ev["gap"]),
-                                      progress=progress, name=report.source,
-                                      **dict(asdict(ev["mapping"]).items()))
-            else:
-                new = discover_frame(frame, report, config, progress=progress, previous=previous)
+            new = discover(data, config, progress=progress, previous=previous)
             status.update(label=f"Found {new.metrics['n_personas']} personas", state="complete",
                           expanded=False)
-        replace_workspace(new, dataset["project"] if dataset else project_name())
+        replace_workspace(new, dataset.project if dataset else project_name())
         st.session_state.pop("dataset", None)
         st.session_state.pop("roles_draft", None)
         st.rerun()

@@ -242,7 +242,7 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 def _periods(args: argparse.Namespace, model) -> list[tuple[str, str, Any]]:
     """(name, file, window or None) per period."""
-    from .scoring import EventArgs, event_time_range, period_windows
+    from .scoring import event_time_range, period_windows
 
     for f in args.inputs:
         if not Path(f).exists():
@@ -252,7 +252,7 @@ def _periods(args: argparse.Namespace, model) -> list[tuple[str, str, Any]]:
             raise InputError("--freq cuts one INPUT by its --time-col: give exactly one file and "
                              "--time-col (or one file per period without --freq)")
         if _is_events(args, model):
-            lo, hi = event_time_range(model, args.inputs[0], _event_args(args))
+            lo, hi = event_time_range(model, _data_source(args, model, args.inputs[0]))
             windows = period_windows(lo, hi, args.freq, last=hi)
         else:
             windows = [(name, None, None) for name in _table_period_names(args)]
@@ -286,12 +286,22 @@ def _is_events(args: argparse.Namespace, model) -> bool:
     return bool(args.events or model.events_ is not None)
 
 
-def _event_args(args: argparse.Namespace):
-    from .scoring import EventArgs
+def _data_source(args: argparse.Namespace, model, file: str):
+    """The file as the flags describe it: an event log with the columns named by
+    --customer-col … (the rest from the model), else a customer table."""
+    from .datasource import DataSource
 
-    return EventArgs(customer=args.customer_col, time=args.time_col, event=args.event_col,
-                     channel=args.channel_col, value=args.value_col, account=args.account_col,
-                     role=args.role_col, session_gap=args.session_gap)
+    if not _is_events(args, model):
+        return DataSource.table(file)
+    return DataSource.event_log(file, _mapping(args), session_gap=args.session_gap)
+
+
+def _mapping(args: argparse.Namespace):
+    from .events import EventMapping
+
+    return EventMapping(customer=args.customer_col, time=args.time_col, event=args.event_col,
+                        channel=args.channel_col, value=args.value_col, account=args.account_col,
+                        role=args.role_col)
 
 
 def _run_engine(args: argparse.Namespace, model, periods: list) -> list:
@@ -300,8 +310,6 @@ def _run_engine(args: argparse.Namespace, model, periods: list) -> list:
 
     from .scoring import check_coverage
 
-    events = _is_events(args, model)
-    ev = _event_args(args) if events else None
     if args.engine == "dask" and not 1 <= args.workers <= 256:
         raise InputError(f"--workers {args.workers}: give a number of worker processes from 1 to 256")
     if args.engine == "dask":
@@ -313,8 +321,7 @@ def _run_engine(args: argparse.Namespace, model, periods: list) -> list:
                 if window and window[0] == "table":
                     raise InputError("--engine dask with --freq needs an event log; for a customer "
                                      "table give one file per period")
-                out.append(score_dask(model, f, client, events=events, event_args=ev,
-                                      window=window))
+                out.append(score_dask(model, _data_source(args, model, f), client, window=window))
             return out
     from .scoring import read_events, score, split_table
 
@@ -329,11 +336,11 @@ def _run_engine(args: argparse.Namespace, model, periods: list) -> list:
             label = f"{Path(f).name} ({name})"
             out.append(check_coverage(model, score_partition(model, tables[f][name], label), label))
         elif window:
-            frame, id_col = read_events(model, f, ev, window=window)
+            frame, id_col = read_events(model, _data_source(args, model, f), window=window)
             label = f"{Path(f).name} ({name})"
             out.append(check_coverage(model, score_partition(model, frame, label, id_col), label))
         else:
-            out.append(score(model, f, events=events, event_args=ev))
+            out.append(score(model, _data_source(args, model, f)))
     return out
 
 
@@ -393,6 +400,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_discover(args: argparse.Namespace) -> int:
     from . import cards, workspace
     from .csvsafe import write_csv
+    from .datasource import DataSource
     from .export import json_bytes
     from .pipeline import discover
 
@@ -406,15 +414,9 @@ def cmd_discover(args: argparse.Namespace) -> int:
         raise InputError(f"{args.input}: file not found — check the path")
     out = _out_dir(args.out)
     progress = None if args.quiet else _progress
-    if args.events:
-        from .events import EventConfig, discover_events
-
-        ws = discover_events(src, config, EventConfig(session_gap_minutes=args.session_gap),
-                             progress=progress, customer=args.customer_col, time=args.time_col,
-                             event=args.event_col, channel=args.channel_col, value=args.value_col,
-                             account=args.account_col, role=args.role_col)
-    else:
-        ws = discover(src, config, progress=progress)
+    source = DataSource.event_log(src, _mapping(args), session_gap=args.session_gap) \
+        if args.events else DataSource.table(src)
+    ws = discover(source, config, progress=progress)
     workspace.save(ws, out / "workspace")
     # The persona-card document of the JSON export (cards.cards_document), schema-validated.
     (out / "personas.json").write_bytes(json_bytes(ws))

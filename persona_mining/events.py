@@ -49,10 +49,20 @@ FEATURES = {
 PURCHASE_WORDS = re.compile(r"purchase|order|buy|checkout|kauf|bestell", re.I)
 
 
+ROLES = ("customer", "time", "event", "channel", "value", "account", "role")
+
+
 @dataclass(frozen=True)
 class EventMapping:
-    customer: str
-    time: str
+    """Which column of an event log holds what.
+
+    Reading a log needs the customer and the time; a partial mapping (the columns a user
+    named, e.g. with ``--time-col``) is completed by :meth:`completed` (the rest detected
+    by name) or laid over a persona model's mapping with :meth:`over`.
+    """
+
+    customer: str | None = None
+    time: str | None = None
     event: str | None = None
     channel: str | None = None
     value: str | None = None
@@ -62,6 +72,25 @@ class EventMapping:
     def columns(self) -> list[str]:
         return [c for c in (self.customer, self.time, self.event, self.channel, self.value,
                             self.account, self.role) if c]
+
+    def given(self) -> dict[str, str]:
+        """role -> column for the roles that name a column."""
+        return {role: getattr(self, role) for role in ROLES if getattr(self, role)}
+
+    @property
+    def complete(self) -> bool:
+        """Customer and time are known: the log can be read with this mapping."""
+        return bool(self.customer and self.time)
+
+    def completed(self, columns: Sequence[str]) -> "EventMapping":
+        """This mapping with the roles it leaves open detected from the column names."""
+        return detect_event_columns(columns, **self.given())
+
+    def over(self, base: Mapping[str, Any] | "EventMapping") -> "EventMapping":
+        """``base`` (e.g. the mapping a persona model was trained with) with the columns
+        given here on top."""
+        base = base.given() if isinstance(base, EventMapping) else dict(base or {})
+        return EventMapping(**{**base, **self.given()})
 
 
 @dataclass(frozen=True)
@@ -182,9 +211,10 @@ def aggregate_events(source: str | os.PathLike | pd.DataFrame, mapping: EventMap
                      config: EventConfig = EventConfig(), *, name: str | None = None,
                      levels: Mapping[str, Sequence[str]] | None = None,
                      window: tuple[Any, Any] | None = None, end_time: Any = None,
-                     active: tuple[Any, Any] | None = None,
-                     **given: str | None) -> tuple[pd.DataFrame, IngestReport]:
+                     active: tuple[Any, Any] | None = None) -> tuple[pd.DataFrame, IngestReport]:
     """Behaviour features per customer (per account with ``mapping.account``) and a report.
+
+    A ``mapping`` without customer or time (or none) is completed from the column names.
 
     For scoring with a persona model the feature set must be the training one, not one
     learned from this log: ``levels`` fixes the touchpoints/channels of the mix features
@@ -197,7 +227,8 @@ def aggregate_events(source: str | os.PathLike | pd.DataFrame, mapping: EventMap
     con = _connect(config)
     label, sha, fmt = _source(con, source, name)
     columns = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
-    mapping = mapping or detect_event_columns(columns, **given)
+    if mapping is None or not mapping.complete:
+        mapping = (mapping or EventMapping()).completed(columns)
     check_mapping(mapping, columns, label)
     dropped = _clean_events(con, mapping, label, window)
     key = "a" if mapping.account else "c"
@@ -501,29 +532,38 @@ def current_journeys(ws: Any) -> dict[str, dict[str, Any]]:
     return ws._cache[key]
 
 
-def discover_events(source: str | os.PathLike | pd.DataFrame, config: Any = None,
-                    event_config: EventConfig = EventConfig(), *, progress: Any = None,
-                    name: str | None = None, **given: str | None) -> Any:
-    """Event log -> behaviour features -> the usual discovery -> journeys per persona."""
-    from dataclasses import asdict, replace as dc_replace
-
-    from .config import DiscoverConfig
-    from .pipeline import discover_frame
-
-    config = config or DiscoverConfig()
-    if progress:
-        progress("read", 0.0)
-    con = _connect(event_config)
+def log_columns(source: str | os.PathLike | pd.DataFrame, config: EventConfig = EventConfig(),
+                name: str | None = None) -> tuple[str, list[str]]:
+    """(label, column names) of an event log, read by DuckDB without loading it."""
+    con = _connect(config)
     label, _, _ = _source(con, source, name)
     columns = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
     con.close()
-    mapping = detect_event_columns(columns, **given)
-    frame, report = aggregate_events(source, mapping, event_config, name=label)
-    id_col = "account_id" if mapping.account else "customer_id"
-    ws = discover_frame(frame, report, dc_replace(config, id_col=id_col), progress=progress)
-    counts = journey_counts(source, mapping, event_config)
+    return label, columns
+
+
+def with_journeys(ws: Any, source: str | os.PathLike | pd.DataFrame, mapping: EventMapping,
+                  config: EventConfig = EventConfig()) -> Any:
+    """The workspace discovered on this log's customers, with the log's mapping and
+    config and the journeys of its personas (and per-customer journey counts, so that
+    journeys follow edits, for up to :data:`JOURNEY_MAX_CUSTOMERS`)."""
+    from dataclasses import asdict
+
+    counts = journey_counts(source, mapping, config)
     journeys = {} if counts is None else journeys_from_counts(counts, ws.ids, ws.state().labels)
     keep = counts is not None and ws.n <= JOURNEY_MAX_CUSTOMERS
-    return dc_replace(ws, extras={**ws.extras, "event_mapping": asdict(mapping),
-                                  "event_config": asdict(event_config), "journeys": journeys},
-                      extras_frames={"journey_counts": counts} if keep else {})
+    return replace(ws, extras={**ws.extras, "event_mapping": asdict(mapping),
+                               "event_config": asdict(config), "journeys": journeys},
+                   extras_frames={"journey_counts": counts} if keep else {})
+
+
+def discover_events(source: str | os.PathLike | pd.DataFrame, config: Any = None,
+                    event_config: EventConfig = EventConfig(), *, progress: Any = None,
+                    name: str | None = None, mapping: EventMapping | None = None) -> Any:
+    """Event log -> behaviour features -> the usual discovery -> journeys per persona
+    (:func:`.pipeline.discover` of an event-log :class:`~.datasource.DataSource`)."""
+    from .datasource import DataSource
+    from .pipeline import discover
+
+    return discover(DataSource.event_log(source, mapping, name=name), config, progress=progress,
+                    event_config=event_config)

@@ -3,6 +3,7 @@ of the engine; each step lives in its own module."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from typing import Any, Callable
@@ -13,10 +14,12 @@ import pandas as pd
 from . import refine
 from .cluster import ClusterResult, cluster, fit_labels, suggest_k
 from .config import DiscoverConfig
+from .datasource import DataSource, Dataset, id_column
 from .embed import Embedder
 from .errors import InputError
+from .events import EventConfig
 from .features import FeaturePreprocessor
-from .ingest import IngestReport, check_usable, coerce_types, infer_roles, quality_report, read_table
+from .ingest import IngestReport, check_usable, coerce_types, infer_roles, quality_report
 from .validity import dbcv, resample, silhouette
 from .roles import ID, PII, TEXT
 from .workspace import Workspace, make_provenance
@@ -25,13 +28,45 @@ ProgressFn = Callable[[str, float], None]
 STAGES = ("read", "roles", "features", "embedding", "clustering", "stability", "profiles")
 
 
-def discover(source: str | os.PathLike | bytes, config: DiscoverConfig = DiscoverConfig(), *,
-             name: str | None = None, progress: ProgressFn | None = None,
-             previous: Workspace | None = None) -> Workspace:
-    """Read a customer file and discover personas (see :func:`discover_frame`)."""
+def discover(source: DataSource | Dataset | str | os.PathLike | bytes,
+             config: DiscoverConfig | None = None, *, name: str | None = None,
+             progress: ProgressFn | None = None, previous: Workspace | None = None,
+             event_config: EventConfig | None = None) -> Workspace:
+    """Discover personas in a customer table or an event log (see :func:`discover_frame`).
+
+    ``source``: a :class:`~.datasource.DataSource`; a :class:`~.datasource.Dataset`
+    already read (its column roles replace ``config.roles``); or a path or the bytes of
+    a customer table (``name``: its file name). An event log's customer table is its
+    behaviour features per customer, and its personas get journeys.
+    ``event_config``: how event logs are aggregated (the source's session gap wins).
+    """
+    config = config or DiscoverConfig()
+    if isinstance(source, Dataset):
+        config = dataclasses.replace(config, roles=source.role_choices)
+        return _discover_table(source.frame, source.report, config, source.event_log,
+                               event_config, progress, previous)
+    if not isinstance(source, DataSource):
+        source = DataSource.table(source, name)
     _say(progress, "read", 0.0)
-    frame, report = read_table(source, name=name)
-    return discover_frame(frame, report, config, progress=progress, previous=previous)
+    source = source.completed()
+    frame, report = source.customer_table(event_config or EventConfig())
+    return _discover_table(frame, report, config, source if source.is_event_log else None,
+                           event_config, progress, previous)
+
+
+def _discover_table(frame: pd.DataFrame, report: IngestReport, config: DiscoverConfig,
+                    event_log: DataSource | None, event_config: EventConfig | None,
+                    progress: ProgressFn | None, previous: Workspace | None) -> Workspace:
+    """Discovery on the customer table; for one aggregated from ``event_log``, keyed by
+    its customer (account) column and with the journeys of the log."""
+    if event_log is None:
+        return discover_frame(frame, report, config, progress=progress, previous=previous)
+    from .events import with_journeys
+
+    config = dataclasses.replace(config, id_col=id_column(event_log.events))
+    ws = discover_frame(frame, report, config, progress=progress, previous=previous)
+    return with_journeys(ws, event_log.location, event_log.events,
+                         event_log.event_config(event_config or EventConfig()))
 
 
 def discover_frame(frame: pd.DataFrame, report: IngestReport,

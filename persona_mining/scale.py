@@ -26,7 +26,9 @@ import pandas as pd
 
 from .errors import InputError
 from .model import PersonaModel
-from .scoring import EventArgs, Scored, event_setup, event_window, read_events, score_partition
+from .datasource import DataSource
+from .scoring import (Scored, event_setup, event_window, model_source, read_events,
+                      score_partition)
 
 BLOCKSIZE = 32 * 2**20      # bytes per customer-table partition
 
@@ -64,19 +66,20 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
             _SHUFFLED.clear()
 
 
-def score_dask(model: PersonaModel, source: str | os.PathLike, client: Any, *,
-               events: bool = False, event_args: EventArgs | None = None,
+def score_dask(model: PersonaModel, source: DataSource | str | os.PathLike, client: Any, *,
                window: tuple[Any, Any] | None = None, blocksize: int = BLOCKSIZE) -> Scored:
     """Dask engine: same result as :func:`scoring.score` (and, for event logs, for one
-    tracking ``window``)."""
-    path = str(source)
+    tracking ``window``). A path is the model's kind of data (see
+    :func:`scoring.model_source`)."""
+    source = model_source(model, source)
+    path = str(source.location)
     if "://" not in path and not any(ch in path for ch in "*?[") and not Path(path).exists():
-        raise InputError(f"{source}: file not found — check the path")
+        raise InputError(f"{path}: file not found — check the path")
     from .scoring import check_coverage
 
     name = Path(path).name
-    if events or (model.events_ is not None and event_args is None):
-        return check_coverage(model, _score_events(model, path, client, event_args, window),
+    if source.is_event_log:
+        return check_coverage(model, _score_events(model, source.at(path), client, window),
                               name if window is None else f"{name} (period)")
     return check_coverage(model, _score_table(model, path, client, blocksize), name)
 
@@ -129,11 +132,12 @@ def _score_block(model: PersonaModel, block: bytes, name: str) -> Scored:
 
 
 # -- event logs ----------------------------------------------------------------------------------
-def _score_events(model: PersonaModel, path: str, client: Any, args: EventArgs | None,
+def _score_events(model: PersonaModel, source: DataSource, client: Any,
                   window: tuple[Any, Any] | None) -> Scored:
     import dask
 
-    mapping, cfg, levels = event_setup(model, args)
+    path = source.location
+    mapping, cfg, levels = event_setup(model, source)
     parts = _shuffled(client, path, mapping, cfg, levels).to_delayed()
     span = event_window(model, window)
     ends = client.compute([dask.delayed(_last_time)(p, mapping, cfg, span) for p in parts],
@@ -145,7 +149,7 @@ def _score_events(model: PersonaModel, path: str, client: Any, args: EventArgs |
                              "timestamp)")
         return score_partition(model, pd.DataFrame(), Path(path).name)
     end = max(ends)
-    tasks = [dask.delayed(_score_event_part)(model, p, args, window, end) for p in parts]
+    tasks = [dask.delayed(_score_event_part)(model, p, source, window, end) for p in parts]
     scored = Scored.combine(client.compute(tasks, sync=True))
     a = scored.assignments.sort_values("customer_id", kind="stable").reset_index(drop=True)
     return dataclasses.replace(scored, assignments=a)
@@ -212,12 +216,12 @@ def _last_time(part: pd.DataFrame, mapping: Any, cfg: Any, window: tuple[Any, An
     return None if last is None else pd.Timestamp(last)
 
 
-def _score_event_part(model: PersonaModel, part: pd.DataFrame, args: EventArgs | None,
+def _score_event_part(model: PersonaModel, part: pd.DataFrame, source: DataSource,
                       window: tuple[Any, Any] | None, end: pd.Timestamp) -> Scored:
     if len(part) == 0:
         return score_partition(model, pd.DataFrame(), "events")
     try:
-        frame, id_col = read_events(model, part.reset_index(drop=True), args, window, end)
+        frame, id_col = read_events(model, source.at(part.reset_index(drop=True)), window, end)
     except InputError:           # a partition with no usable events in this window
         return score_partition(model, pd.DataFrame(), "events")
     return score_partition(model, frame, "events", id_col)

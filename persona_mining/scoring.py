@@ -17,25 +17,14 @@ import numpy as np
 import pandas as pd
 
 from . import refine
+from .datasource import DataSource, id_column
 from .errors import InputError
+from .events import EventMapping
 from .model import PersonaModel, psi
 
 SHARE_PREFIXES = ("event_share: ", "channel_share: ", "role_share: ")
 ACTIVE = "active_in_period"     # event-log period snapshots: had an event inside the period
 FREQS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
-
-
-@dataclass(frozen=True)
-class EventArgs:
-    """Event-log column mapping for scoring (defaults: the model's training mapping)."""
-    customer: str | None = None
-    time: str | None = None
-    event: str | None = None
-    channel: str | None = None
-    value: str | None = None
-    account: str | None = None
-    role: str | None = None
-    session_gap: float | None = None
 
 
 @dataclass(frozen=True)
@@ -129,23 +118,34 @@ def _ids(frame: pd.DataFrame, id_col: str | None) -> np.ndarray:
 
 
 # -- reading inputs ------------------------------------------------------------------------------
-def event_setup(model: PersonaModel, args: EventArgs | None):
-    """(EventMapping, EventConfig, levels) for scoring an event log with this model."""
-    from .events import EventConfig, EventMapping
+def model_source(model: PersonaModel, source: DataSource | str | os.PathLike | pd.DataFrame,
+                 name: str | None = None) -> DataSource:
+    """What a persona model scores: a path or frame is the model's kind of data (an event
+    log read with the model's mapping when it was made from one, else a customer table);
+    a :class:`DataSource` says itself."""
+    if isinstance(source, DataSource):
+        return source
+    if model.events_ is not None:
+        return DataSource.event_log(source, name=name)
+    return DataSource.table(source, name)
+
+
+def event_setup(model: PersonaModel, source: DataSource):
+    """(EventMapping, EventConfig, levels) for scoring an event log with this model: the
+    model's training mapping and config with what the source names on top."""
+    from .events import EventConfig
 
     spec = model.events_ or {}
-    base = dict(spec.get("mapping") or {})
-    given = {k: v for k, v in vars(args or EventArgs()).items() if k != "session_gap" and v}
-    mapping = {**base, **given}
+    mapping = (source.events or EventMapping()).over(spec.get("mapping") or {})
     if model.events_ is None:
         raise InputError("this persona model was made from a customer table, not from an event "
                          "log — score a customer table with the same columns (without --events)")
     cfg = dict(spec.get("config") or {})
-    if args is not None and args.session_gap is not None:
-        cfg["session_gap_minutes"] = args.session_gap
+    if source.session_gap is not None:
+        cfg["session_gap_minutes"] = source.session_gap
     known = set(EventConfig.__dataclass_fields__)
-    return (EventMapping(**mapping), EventConfig(**{k: v for k, v in cfg.items() if k in known}),
-            spec.get("levels") or {})
+    return mapping, EventConfig(**{k: v for k, v in cfg.items() if k in known}), \
+        spec.get("levels") or {}
 
 
 def align_event_features(frame: pd.DataFrame, model: PersonaModel) -> pd.DataFrame:
@@ -175,34 +175,34 @@ def event_window(model: PersonaModel, period: tuple[Any, Any] | None) -> tuple[A
     return min(lo, hi - pd.Timedelta(days=float(span) + 1)), hi
 
 
-def read_events(model: PersonaModel, source: str | os.PathLike | pd.DataFrame,
-                args: EventArgs | None = None, window: tuple[Any, Any] | None = None,
-                end_time: Any = None, name: str | None = None) -> tuple[pd.DataFrame, str]:
+def read_events(model: PersonaModel, source: DataSource | str | os.PathLike | pd.DataFrame,
+                window: tuple[Any, Any] | None = None, end_time: Any = None,
+                name: str | None = None) -> tuple[pd.DataFrame, str]:
     """Event log (file or frame) -> the model's customer features; returns (table, id column).
     ``window``: a tracking period (see :func:`event_window`)."""
     from .events import aggregate_events
 
-    mapping, cfg, levels = event_setup(model, args)
-    frame, _ = aggregate_events(source, mapping, cfg, levels=levels,
-                                window=event_window(model, window), end_time=end_time, name=name,
-                                active=window)
-    id_col = "account_id" if mapping.account else "customer_id"
-    return align_event_features(frame, model), id_col
+    source = model_source(model, source, name)
+    mapping, cfg, levels = event_setup(model, source)
+    frame, _ = aggregate_events(source.location, mapping, cfg, levels=levels,
+                                window=event_window(model, window), end_time=end_time,
+                                name=source.name, active=window)
+    return align_event_features(frame, model), id_column(mapping)
 
 
-def score(model: PersonaModel, source: str | os.PathLike, *, events: bool = False,
-          event_args: EventArgs | None = None) -> Scored:
-    """Local engine: a customer table or event log file -> assignments (input order for
+def score(model: PersonaModel, source: DataSource | str | os.PathLike) -> Scored:
+    """Local engine: a customer table or event log -> assignments (input order for
     tables, customer id order for event logs)."""
-    path = Path(source)
-    if not path.exists():
-        raise InputError(f"{source}: file not found — check the path")
-    if events or (model.events_ is not None and event_args is None):
-        frame, id_col = read_events(model, path, event_args)
-        return check_coverage(model, score_partition(model, frame, path.name, id_col), path.name)
+    source = model_source(model, source)
+    if isinstance(source.location, (str, os.PathLike)) and not Path(source.location).exists():
+        raise InputError(f"{source.location}: file not found — check the path")
+    if source.is_event_log:
+        frame, id_col = read_events(model, source)
+        return check_coverage(model, score_partition(model, frame, source.label, id_col),
+                              source.label)
     from .ingest import read_table
 
-    frame, report = read_table(path)
+    frame, report = read_table(source.location, name=source.name)
     return check_coverage(model, score_partition(model, frame, report.source), report.source)
 
 
@@ -223,12 +223,14 @@ def period_windows(start: Any, end: Any, freq: str, last: Any = None
             for p in periods]
 
 
-def event_time_range(model: PersonaModel, source: str | os.PathLike,
-                     args: EventArgs | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+def event_time_range(model: PersonaModel, source: DataSource | str | os.PathLike
+                     ) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last event of a log, read with the model's mapping."""
     from .events import time_range
 
-    mapping, cfg, _ = event_setup(model, args)
-    return time_range(source, mapping, cfg)
+    source = model_source(model, source)
+    mapping, cfg, _ = event_setup(model, source)
+    return time_range(source.location, mapping, cfg)
 
 
 def split_table(frame: pd.DataFrame, time_col: str, freq: str,
@@ -375,14 +377,14 @@ def track_uploads(model: PersonaModel, uploads: Sequence[tuple[str, bytes]], *,
             if events:
                 path = Path(tmp) / f"{len(periods)}{Path(fname).suffix or '.csv'}"
                 path.write_bytes(data)
-                args = EventArgs(time=time_col) if time_col else None
+                src = DataSource.event_log(path, EventMapping(time=time_col or None), name=fname)
                 if freq:
-                    lo, hi = event_time_range(model, path, args)
+                    lo, hi = event_time_range(model, src)
                     for pname, a, b in period_windows(lo, hi, freq, last=hi):
-                        frame, id_col = read_events(model, path, args, window=(a, b), name=fname)
+                        frame, id_col = read_events(model, src, window=(a, b))
                         periods.append((pname, score_partition(model, frame, fname, id_col)))
                 else:
-                    frame, id_col = read_events(model, path, args, name=fname)
+                    frame, id_col = read_events(model, src)
                     periods.append((name, score_partition(model, frame, fname, id_col)))
                 continue
             frame, report = read_table(data, name=fname)

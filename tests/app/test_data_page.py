@@ -18,8 +18,8 @@ def test_upload_shows_preview_roles_and_quality(no_exception, page, small_csv):
     no_exception(at)
     assert at.success and "kunden.csv" in at.success[0].value
     ds = at.session_state["dataset"]
-    assert ds["roles"]["email"] == "pii" and ds["roles"]["customer_id"] == "id"
-    assert ds["project"] == "kunden"
+    assert ds.roles["email"] == "pii" and ds.roles["customer_id"] == "id"
+    assert ds.project == "kunden"
     editor = at.data_editor[0].value
     assert {"column", "role"} <= set(editor.columns) and "email" in set(editor["column"])
     quality = at.dataframe[-1].value
@@ -33,7 +33,7 @@ def test_parquet_upload_works_too(no_exception, page, small_csv):
     at = page("pages/data.py")
     upload(at, "kunden.parquet", buf.getvalue(), "application/octet-stream")
     no_exception(at)
-    assert at.session_state["dataset"]["report"].n_rows == 300
+    assert at.session_state["dataset"].report.n_rows == 300
 
 
 def test_bad_file_shows_error_and_keeps_data(no_exception, page, small_ws):
@@ -52,7 +52,7 @@ def test_bad_file_after_a_good_one_keeps_the_good_one(no_exception, page, small_
     upload(at, "leer.csv", b"")
     no_exception(at)
     assert at.error and "leer.csv" in at.error[0].value
-    assert at.session_state["dataset"]["report"].source == "kunden.csv"
+    assert at.session_state["dataset"].report.source == "kunden.csv"
 
 
 def test_changed_roles_feed_the_discovery(no_exception, page, small_csv):
@@ -65,7 +65,7 @@ def test_changed_roles_feed_the_discovery(no_exception, page, small_csv):
     at.run()
     no_exception(at)
     ds = at.session_state["dataset"]
-    assert ds["roles"]["revenue_12m"] == "ignore"
+    assert ds.roles["revenue_12m"] == "ignore"
     assert "revenue_12m → ignore" in page_text(at)
 
     from streamlit.testing.v1 import AppTest
@@ -123,8 +123,8 @@ def test_event_log_upload_mapping_and_discovery(no_exception, page):
     at.button(key="aggregate").click().run()
     no_exception(at)
     ds = at.session_state["dataset"]
-    assert len(ds["frame"]) == events["customer_id"].nunique()
-    assert "events_per_session" in ds["frame"].columns and ds["roles"]["customer_id"] == "id"
+    assert len(ds.frame) == events["customer_id"].nunique()
+    assert "events_per_session" in ds.frame.columns and ds.roles["customer_id"] == "id"
     at = page("pages/discover.py")
     at.session_state["dataset"] = ds
     run_kmeans(at.run(), 5)
