@@ -15,10 +15,11 @@ do, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 from .config import METHODS, DiscoverConfig
 from .errors import InputError
@@ -166,8 +167,6 @@ def cmd_model(args: argparse.Namespace) -> int:
     from .model import PersonaModel, describe
 
     ws = _load_workspace(args.workspace)
-    if args.reference_size < 100:
-        raise InputError(f"--reference-size {args.reference_size}: keep at least 100 customers")
     model = PersonaModel(n_neighbors=args.neighbors, reference_size=args.reference_size,
                          seed=ws.config.seed).fit(ws)
     out = Path(args.out)
@@ -183,12 +182,14 @@ def cmd_model(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from .csvsafe import write_csv
     from .model import load
+    from .scoring import Period
 
     model = load(_model_dir(args.model))
     out = Path(args.out)
     if out.is_dir():
         raise InputError(f"--out {args.out}: is a directory — give the CSV file to write")
-    scored = _run_engine(args, model, [(None, args.input, None)])[0]
+    with _engine(args) as engine:
+        scored = engine.score(model, Period("input", _data_source(args, model, args.input)))
     _writing(args.out, lambda: (out.parent.mkdir(parents=True, exist_ok=True),
                                 write_csv(scored.assignments, out)))
     if not args.quiet:
@@ -209,28 +210,23 @@ def cmd_track(args: argparse.Namespace) -> int:
 
     from .csvsafe import write_csv
     from .model import load
-    from .scoring import DriftThresholds, drift_report, summary_lines, tracking_table
+    from .scoring import DriftThresholds, summary_lines, track
 
     model = load(_model_dir(args.model))
     periods = _periods(args, model)
+    thresholds = DriftThresholds(psi=args.psi_threshold, unassigned=args.unassigned_threshold)
     if not args.quiet:
         print(f"… scoring {len(periods)} periods", flush=True)
-    scored = list(zip([p[0] for p in periods], _run_engine(args, model, periods)))
-    if not 0 < args.psi_threshold < 100:
-        raise InputError(f"--psi-threshold {args.psi_threshold}: give a positive number (0.2 is usual)")
-    if not 0 < args.unassigned_threshold <= 1:
-        raise InputError(f"--unassigned-threshold {args.unassigned_threshold}: give a share "
-                         "between 0 and 1 (0.05 = 5 points)")
-    thresholds = DriftThresholds(psi=args.psi_threshold, unassigned=args.unassigned_threshold)
-    table = tracking_table(model, scored)
-    drift = drift_report(model, scored, thresholds)
+    with _engine(args) as engine:
+        result = track(model, periods, engine, thresholds)
+    table, drift = result.table, result.drift
     out = _out_dir(args.out)
 
     def write() -> None:
         write_csv(table, out / "tracking.csv")
         (out / "drift.json").write_text(json.dumps(drift, indent=1, ensure_ascii=False), "utf-8")
         (out / "assignments").mkdir(exist_ok=True)
-        for file, (_, sc) in zip(_file_names([n for n, _ in scored]), scored):
+        for file, (_, sc) in zip(_file_names([n for n, _ in result.periods]), result.periods):
             write_csv(sc.assignments, out / "assignments" / file)
 
     _writing(args.out, write)
@@ -240,9 +236,9 @@ def cmd_track(args: argparse.Namespace) -> int:
     return 3 if args.fail_on_drift and drift["drift"] else 0
 
 
-def _periods(args: argparse.Namespace, model) -> list[tuple[str, str, Any]]:
-    """(name, file, window or None) per period."""
-    from .scoring import event_time_range, period_windows
+def _periods(args: argparse.Namespace, model) -> list:
+    """The periods the flags describe: one per INPUT, or one INPUT cut by --freq."""
+    from .scoring import periods_by_date, periods_by_file
 
     for f in args.inputs:
         if not Path(f).exists():
@@ -251,35 +247,21 @@ def _periods(args: argparse.Namespace, model) -> list[tuple[str, str, Any]]:
         if len(args.inputs) != 1 or not args.time_col:
             raise InputError("--freq cuts one INPUT by its --time-col: give exactly one file and "
                              "--time-col (or one file per period without --freq)")
-        if _is_events(args, model):
-            lo, hi = event_time_range(model, _data_source(args, model, args.inputs[0]))
-            windows = period_windows(lo, hi, args.freq, last=hi)
-        else:
-            windows = [(name, None, None) for name in _table_period_names(args)]
-        names = [w[0] for w in windows]
+        periods = periods_by_date(model, _data_source(args, model, args.inputs[0]), args.freq,
+                                  args.time_col)
         if args.period_names:
             raise InputError("--period-names goes with one file per period; with --freq the "
-                             f"periods are named by date ({names[0]} …)")
-        return [(w[0], args.inputs[0], (w[1], w[2]) if w[1] is not None else ("table", args.time_col, args.freq))
-                for w in windows]
-    names = args.period_names or [Path(f).stem for f in args.inputs]
-    if len(names) != len(args.inputs):
-        raise InputError(f"--period-names: {len(names)} names for {len(args.inputs)} files — give "
-                         "one name per file")
+                             f"periods are named by date ({periods[0].name} …)")
+        return periods
+    periods = periods_by_file([_data_source(args, model, f) for f in args.inputs],
+                              args.period_names)
+    names = [p.name for p in periods]
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise InputError(f"two periods are called '{dup}' — " + (
             "give different --period-names" if args.period_names else
             "name the periods with --period-names, e.g. --period-names 2026-01 2026-02"))
-    return [(n, f, None) for n, f in zip(names, args.inputs)]
-
-
-def _table_period_names(args: argparse.Namespace) -> list[str]:
-    from .ingest import read_table
-    from .scoring import split_table
-
-    frame, report = read_table(args.inputs[0])
-    return [name for name, _ in split_table(frame, args.time_col, args.freq, report.source)]
+    return periods
 
 
 def _is_events(args: argparse.Namespace, model) -> bool:
@@ -304,44 +286,19 @@ def _mapping(args: argparse.Namespace):
                         role=args.role_col)
 
 
-def _run_engine(args: argparse.Namespace, model, periods: list) -> list:
-    """Score each (name, file, window) with the chosen engine; returns Scored per period."""
-    from .scoring import score_partition
+@contextlib.contextmanager
+def _engine(args: argparse.Namespace):
+    """The scoring engine of --engine: this process, or a Dask cluster (--scheduler or a
+    local one of --workers processes)."""
+    from .scoring import LOCAL
 
-    from .scoring import check_coverage
+    if args.engine != "dask":
+        yield LOCAL
+        return
+    from .scale import DaskEngine, dask_client
 
-    if args.engine == "dask" and not 1 <= args.workers <= 256:
-        raise InputError(f"--workers {args.workers}: give a number of worker processes from 1 to 256")
-    if args.engine == "dask":
-        from .scale import dask_client, score_dask
-
-        with dask_client(args.scheduler, args.workers) as client:
-            out = []
-            for name, f, window in periods:
-                if window and window[0] == "table":
-                    raise InputError("--engine dask with --freq needs an event log; for a customer "
-                                     "table give one file per period")
-                out.append(score_dask(model, _data_source(args, model, f), client, window=window))
-            return out
-    from .scoring import read_events, score, split_table
-
-    out, tables = [], {}
-    for name, f, window in periods:
-        if window and window[0] == "table":
-            if f not in tables:
-                from .ingest import read_table
-
-                frame, report = read_table(f)
-                tables[f] = dict(split_table(frame, window[1], window[2], report.source))
-            label = f"{Path(f).name} ({name})"
-            out.append(check_coverage(model, score_partition(model, tables[f][name], label), label))
-        elif window:
-            frame, id_col = read_events(model, _data_source(args, model, f), window=window)
-            label = f"{Path(f).name} ({name})"
-            out.append(check_coverage(model, score_partition(model, frame, label, id_col), label))
-        else:
-            out.append(score(model, _data_source(args, model, f)))
-    return out
+    with dask_client(args.scheduler, args.workers) as client:
+        yield DaskEngine(client)
 
 
 def _load_workspace(path_str: str):

@@ -48,6 +48,7 @@ MODEL_FORMAT = "persona-mining/persona-model"
 MODEL_VERSION = 1
 EXACT = 1e-6            # feature-space distance below which two customers are the same
 CHUNK = 20_000          # rows per nearest-neighbour query (bounded memory)
+MIN_REFERENCE = 100     # fewer reference customers cannot describe a persona
 N_BINS = 10             # drift baseline: deciles per numeric feature
 
 
@@ -78,6 +79,9 @@ class PersonaModel:
         """Learn from the workspace's current personas (edits applied)."""
         if not 1 <= self.n_neighbors <= 100:
             raise InputError(f"n_neighbors {self.n_neighbors}: use a number from 1 to 100")
+        if self.reference_size < MIN_REFERENCE:
+            raise InputError(f"--reference-size {self.reference_size}: keep at least "
+                             f"{MIN_REFERENCE} customers")
         labels = np.asarray(ws.state().labels, dtype=object).astype(str)
         personas = [p.id for p in ws.personas()]
         if not personas:

@@ -27,7 +27,7 @@ import pandas as pd
 from .errors import InputError
 from .model import PersonaModel
 from .datasource import DataSource
-from .scoring import (Scored, event_setup, event_window, model_source, read_events,
+from .scoring import (Period, Scored, event_setup, event_window, model_source, read_events,
                       score_partition)
 
 BLOCKSIZE = 32 * 2**20      # bytes per customer-table partition
@@ -38,6 +38,8 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
     """A Dask client: connected to ``scheduler`` (e.g. tcp://10.0.0.5:8786), or to a
     LocalCluster of ``workers`` processes on this machine, closed afterwards. The local
     cluster listens on 127.0.0.1 only and serves no dashboard."""
+    if not 1 <= workers <= 256:
+        raise InputError(f"--workers {workers}: give a number of worker processes from 1 to 256")
     from distributed import Client, LocalCluster
 
     # Each shuffle logs two WARNING lines about its own life cycle: not the user's concern.
@@ -82,6 +84,19 @@ def score_dask(model: PersonaModel, source: DataSource | str | os.PathLike, clie
         return check_coverage(model, _score_events(model, source.at(path), client, window),
                               name if window is None else f"{name} (period)")
     return check_coverage(model, _score_table(model, path, client, blocksize), name)
+
+
+class DaskEngine:
+    """Scores each tracking period on a Dask cluster (see :func:`score_dask`)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def score(self, model: PersonaModel, period: Period) -> Scored:
+        if period.rows is not None:
+            raise InputError("--engine dask with --freq needs an event log; for a customer "
+                             "table give one file per period")
+        return score_dask(model, period.source, self.client, window=period.window)
 
 
 # -- customer tables ------------------------------------------------------------------------------

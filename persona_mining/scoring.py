@@ -8,6 +8,7 @@ so both engines compute the same numbers with the same code.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,13 @@ FREQS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 class DriftThresholds:
     psi: float = 0.2             # per feature: population stability index above this = drift
     unassigned: float = 0.05     # unassigned share rising by more than this (5 points) = drift
+
+    def __post_init__(self) -> None:
+        if not 0 < self.psi < 100:
+            raise InputError(f"--psi-threshold {self.psi}: give a positive number (0.2 is usual)")
+        if not 0 < self.unassigned <= 1:
+            raise InputError(f"--unassigned-threshold {self.unassigned}: give a share between 0 "
+                             "and 1 (0.05 = 5 points)")
 
 
 @dataclass
@@ -346,6 +354,96 @@ def summary_lines(table: pd.DataFrame, drift: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+# -- scoring periods: one path for the command line and the Track page ------------------------
+@dataclass(frozen=True)
+class Period:
+    """One tracking period: its name and where its customers are.
+
+    ``window``: for an event log cut by date, the period (its snapshot, see
+    :func:`event_window`); ``rows``: for a customer table cut by a date column, the
+    period's rows; neither: the whole source is the period.
+    """
+
+    name: str
+    source: DataSource
+    window: tuple[Any, Any] | None = None
+    rows: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        """How messages name the period's data: the file, and the period when it was cut."""
+        whole = self.window is None and self.rows is None
+        return self.source.label if whole else f"{self.source.label} ({self.name})"
+
+
+class LocalEngine:
+    """Scores each period in this process, the whole period as one partition."""
+
+    def score(self, model: PersonaModel, period: Period) -> Scored:
+        if period.rows is not None:
+            scored = score_partition(model, period.rows, period.label)
+        elif period.window is not None:
+            frame, id_col = read_events(model, period.source, window=period.window)
+            scored = score_partition(model, frame, period.label, id_col)
+        else:
+            return score(model, period.source)
+        return check_coverage(model, scored, period.label)
+
+
+LOCAL = LocalEngine()
+
+
+def periods_by_file(sources: Sequence[DataSource], names: Sequence[str] | None = None
+                    ) -> list[Period]:
+    """One period per file, named by ``names`` (default: the file names without extension)."""
+    names = list(names) if names else [Path(s.label).stem for s in sources]
+    if len(names) != len(sources):
+        raise InputError(f"--period-names: {len(names)} names for {len(sources)} files — give "
+                         "one name per file")
+    return [Period(n, s) for n, s in zip(names, sources)]
+
+
+def periods_by_date(model: PersonaModel, source: DataSource, freq: str,
+                    time_col: str | None = None) -> list[Period]:
+    """One file cut into calendar periods (``freq``: D, W, M, Q, Y).
+
+    An event log is cut by its time column (``time_col``, else the model's): every period
+    is a snapshot (see :func:`event_window`), and no period ends after the log's last event.
+    A customer table is cut by ``time_col``, one table per period.
+    """
+    source = model_source(model, source)
+    if source.is_event_log:
+        if time_col:
+            source = dataclasses.replace(source, events=dataclasses.replace(source.events,
+                                                                            time=time_col))
+        lo, hi = event_time_range(model, source)
+        return [Period(name, source, (a, b)) for name, a, b in period_windows(lo, hi, freq, last=hi)]
+    if not time_col:
+        raise InputError(f"{source.label}: name the date column that cuts the file into periods")
+    from .ingest import read_table
+
+    frame, report = read_table(source.location, name=source.name)
+    return [Period(name, source, rows=part)
+            for name, part in split_table(frame, time_col, freq, report.source)]
+
+
+@dataclass
+class Tracking:
+    """Scored periods, the persona shares per period, and the drift report."""
+    periods: list[tuple[str, Scored]]
+    table: pd.DataFrame
+    drift: dict[str, Any]
+
+
+def track(model: PersonaModel, periods: Sequence[Period], engine: Any = LOCAL,
+          thresholds: DriftThresholds = DriftThresholds()) -> Tracking:
+    """Score every period with ``engine`` (:data:`LOCAL`, or :class:`.scale.DaskEngine`)
+    and measure the personas over them: shares and drift (see :func:`tracking_table`,
+    :func:`drift_report`)."""
+    scored = [(p.name, engine.score(model, p)) for p in periods]
+    return Tracking(scored, tracking_table(model, scored), drift_report(model, scored, thresholds))
+
+
 # -- the workbench's Track page -------------------------------------------------------------------
 def track_uploads(model: PersonaModel, uploads: Sequence[tuple[str, bytes]], *,
                   time_col: str | None = None, freq: str | None = None,
@@ -359,8 +457,6 @@ def track_uploads(model: PersonaModel, uploads: Sequence[tuple[str, bytes]], *,
     import datetime as _dt
     import tempfile
 
-    from .ingest import read_table
-
     if not uploads:
         raise InputError("upload at least one file: one per period, or one with a date column")
     if freq and len(uploads) != 1:
@@ -370,41 +466,25 @@ def track_uploads(model: PersonaModel, uploads: Sequence[tuple[str, bytes]], *,
     names = [Path(n).stem for n, _ in uploads]
     if len(set(names)) != len(names):
         raise InputError("two uploads have the same name — name the files by period, e.g. 2026-01.csv")
-    events = model.events_ is not None
-    periods: list[tuple[str, Scored]] = []
     with tempfile.TemporaryDirectory(prefix="persona-track-") as tmp:
-        for (fname, data), name in zip(uploads, names):
-            if events:
-                path = Path(tmp) / f"{len(periods)}{Path(fname).suffix or '.csv'}"
-                path.write_bytes(data)
-                src = DataSource.event_log(path, EventMapping(time=time_col or None), name=fname)
-                if freq:
-                    lo, hi = event_time_range(model, src)
-                    for pname, a, b in period_windows(lo, hi, freq, last=hi):
-                        frame, id_col = read_events(model, src, window=(a, b))
-                        periods.append((pname, score_partition(model, frame, fname, id_col)))
-                else:
-                    frame, id_col = read_events(model, src)
-                    periods.append((name, score_partition(model, frame, fname, id_col)))
-                continue
-            frame, report = read_table(data, name=fname)
-            if freq:
-                if not time_col:
-                    raise InputError(f"{fname}: name the date column that cuts the file into periods")
-                for pname, part in split_table(frame, time_col, freq, report.source):
-                    periods.append((pname, score_partition(model, part, report.source)))
-            else:
-                periods.append((name, score_partition(model, frame, report.source)))
-    periods = [(n, check_coverage(model, sc, f"{files_label(uploads)} ({n})")) for n, sc in periods]
-    table = tracking_table(model, periods)
+        sources = [_upload_source(model, Path(tmp) / str(i), fname, data, time_col)
+                   for i, (fname, data) in enumerate(uploads)]
+        periods = periods_by_date(model, sources[0], freq, time_col) if freq else \
+            periods_by_file(sources, names)
+        result = track(model, periods, LOCAL, thresholds)
     return {"created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "files": [n for n, _ in uploads], "time_col": time_col, "freq": freq,
-            "table": table.to_dict(orient="records"),
-            "drift": drift_report(model, periods, thresholds)}
+            "table": result.table.to_dict(orient="records"), "drift": result.drift}
 
 
-def files_label(uploads: Sequence[tuple[str, bytes]]) -> str:
-    return uploads[0][0] if len(uploads) == 1 else f"{len(uploads)} files"
+def _upload_source(model: PersonaModel, stem: Path, fname: str, data: bytes,
+                   time_col: str | None) -> DataSource:
+    """An upload as the model's kind of data; event logs are read by DuckDB from a file."""
+    if model.events_ is None:
+        return DataSource.table(data, fname)
+    path = stem.with_suffix(Path(fname).suffix or ".csv")
+    path.write_bytes(data)
+    return DataSource.event_log(path, EventMapping(time=time_col or None), name=fname)
 
 
 def _natural(s: str) -> list:
