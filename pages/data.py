@@ -8,7 +8,7 @@ from pages._shared import (PROJECT, SAMPLE_PROJECT, md, replace_workspace, reset
 from persona_mining import projects
 from persona_mining.datasource import DataSource, Dataset
 from persona_mining.errors import InputError
-from persona_mining.ingest import ColumnRoles, QualityReport, read_table
+from persona_mining.ingest import ColumnRoles, read_table
 from persona_mining.roles import ALL_ROLES, DESCRIPTIONS, PII, TEXT
 
 ws = workspace()
@@ -128,8 +128,8 @@ if dataset:
     st.caption("  \n".join(md(n) for n in notes))
 else:
     frame = ws.data
-    st.info(f"Current data: “{md(ws.source.get('source'))}” — {ws.source.get('n_rows', ws.n):,} "
-            f"rows × {ws.source.get('n_columns')} columns, project “{md(st.session_state.get(PROJECT, ''))}”. "
+    st.info(f"Current data: “{md(ws.source.source)}” — {ws.source.n_rows:,} "
+            f"rows × {ws.source.n_columns} columns, project “{md(st.session_state.get(PROJECT, ''))}”. "
             "Upload a file above to start a new project.")
 
 st.subheader("Preview", anchor=False)
@@ -149,7 +149,7 @@ if dataset:
     base = dataset.inferred
     editor_key, stored = f"roles_{dataset.origin}", dataset.roles
 else:
-    base = ColumnRoles.from_dict(ws.roles)
+    base = ws.roles
     gone = [i.column for i in base.items if i.column not in frame.columns]
     base = ColumnRoles(tuple(i for i in base.items if i.column in frame.columns))
     if gone:
@@ -168,7 +168,7 @@ edited = st.data_editor(
         "reason": st.column_config.TextColumn("why", width="large")})
 new_roles = dict(zip(edited["column"], edited["role"]))
 changed = {c: r for c, r in new_roles.items() if r != base.role(c)}
-source_name = report.source if dataset else str(ws.source.get("source", "data"))
+source_name = report.source if dataset else ws.source.source or "data"
 try:
     roles = base.with_overrides(changed, source_name)
     if dataset:
@@ -186,7 +186,7 @@ st.subheader("Data quality", anchor=False)
 if dataset:
     q = dataset.quality(roles)
 else:
-    q = QualityReport.from_dict(ws.quality)
+    q = ws.quality
 for w in q.warnings:
     st.warning(md(w))
 qf = q.to_frame()

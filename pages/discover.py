@@ -12,7 +12,7 @@ from persona_mining.pipeline import STAGES, discover
 ws = workspace()
 st.title("Discover personas")
 dataset = st.session_state.get("dataset")
-source = dataset.report.source if dataset else ws.source.get("source", "current data")
+source = dataset.report.source if dataset else ws.source.source or "current data"
 if dataset:
     st.info(f"New data ready: “{md(source)}” ({dataset.report.n_rows:,} rows). Discovering "
             "personas in it starts a new project; the current one stays saved.")

@@ -16,7 +16,7 @@ n = len(ws.personas())
 st.caption(f"{n} personas from {ws.n:,} customers · {len(ws.edits)} edits. Persona cards never "
            "contain customer ids or personal data; only the assignments file lists customer ids.")
 
-stem = st.session_state.get(PROJECT) or (ws.source.get("source") or "personas").rsplit(".", 1)[0]
+stem = st.session_state.get(PROJECT) or (ws.source.source or "personas").rsplit(".", 1)[0]
 stem = re.sub(r"[^\w. -]+", "_", str(stem)).strip(" ._") or "personas"
 
 FILES = (

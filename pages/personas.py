@@ -16,7 +16,7 @@ n_out = int((labels == refine.UNASSIGNED).sum())
 fit = ("Every customer belongs to one of them." if n_out == 0 else
        f"{n_out:,} customers ({n_out / ws.n:.0%}) fit no persona well and are left out.")
 st.caption(f"{len(personas)} personas found among {ws.n:,} customers in "
-           f"“{md(ws.source.get('source', 'your data'))}”. {fit} Edit any card below; "
+           f"“{md(ws.source.source or 'your data')}”. {fit} Edit any card below; "
            "changes are saved automatically.")
 show_ids = st.toggle("Show customer ids", value=False, key="show_ids",
                      help="Off by default: ids point to real people. Turn on only if you "

@@ -106,10 +106,9 @@ def cards_document(ws: Any) -> dict[str, Any]:
             "quality": {k: ws.metrics.get(k) for k in
                         ("n_personas", "unassigned_share", "silhouette", "dbcv")},
             "provenance": {**ws.provenance, "config": _public_config(ws),
-                           "dataset": {"file": ws.source.get("source"),
-                                       "sha256": ws.source.get("sha256"),
-                                       "rows": ws.source.get("n_rows"),
-                                       "columns": ws.source.get("n_columns")},
+                           "dataset": {"file": ws.source.source, "sha256": ws.source.sha256,
+                                       "rows": ws.source.n_rows,
+                                       "columns": ws.source.n_columns},
                            "edit_count": len(ws.edits)}}
 
 

@@ -74,8 +74,7 @@ def colorable_columns(ws: Any) -> list[str]:
     from .roles import LABEL
 
     features = [c for c in ws.prep.source_columns_ if c in ws.data.columns]
-    labels = [i["column"] for i in ws.roles.get("items", [])
-              if i["role"] == LABEL and i["column"] in ws.data.columns]
+    labels = [c for c in ws.roles.columns(LABEL) if c in ws.data.columns]
     return features + [c for c in labels if c not in features]
 
 
@@ -161,15 +160,11 @@ def size_bars(ws: Any) -> alt.Chart:
 
 def _trait_frame(ws: Any) -> pd.DataFrame:
     """trait_table of the current personas, cached on the workspace per edit."""
-    key = ("trait_table", len(ws.edits))
-    cache = getattr(ws, "_cache", None)
-    if cache is not None and key in cache:
-        return cache[key]
-    table = trait_table(ws.data, ws.state().labels, ws.X, ws.prep)
-    table = table[~table["feature"].str.endswith(_BOOKKEEPING)]
-    if cache is not None:
-        cache[key] = table
-    return table
+    def compute() -> pd.DataFrame:
+        table = trait_table(ws.data, ws.state().labels, ws.X, ws.prep)
+        return table[~table["feature"].str.endswith(_BOOKKEEPING)]
+
+    return ws.memo(("trait_table", len(ws.edits)), compute)
 
 
 def heatmap(ws: Any, top: int = 20) -> alt.Chart:

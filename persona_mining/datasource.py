@@ -154,9 +154,7 @@ class Dataset:
     def of_workspace(cls, ws: Any, changes: Mapping[str, str] | None = None) -> "Dataset":
         """The data a workspace was discovered on, as it keeps it (personal data and free
         text are not kept), with the user's role ``changes`` since."""
-        inferred = ColumnRoles.from_dict(ws.roles)
-        return cls(ws.data, IngestReport.from_dict(ws.source), inferred,
-                   {**inferred.as_mapping(), **(changes or {})})
+        return cls(ws.data, ws.source, ws.roles, {**ws.roles.as_mapping(), **(changes or {})})
 
     @property
     def role_choices(self) -> tuple[tuple[str, str], ...]:

@@ -527,9 +527,7 @@ def current_journeys(ws: Any) -> dict[str, dict[str, Any]]:
         return {pid: j for pid, j in ws.extras.get("journeys", {}).items()
                 if origin.get(pid, "discovered") == "discovered"}
     key = ("journeys", len(ws.edits), id(counts))     # a replaced workspace may share the cache
-    if key not in ws._cache:
-        ws._cache[key] = journeys_from_counts(counts, ws.ids, ws.state().labels)
-    return ws._cache[key]
+    return ws.memo(key, lambda: journeys_from_counts(counts, ws.ids, ws.state().labels))
 
 
 def log_columns(source: str | os.PathLike | pd.DataFrame, config: EventConfig = EventConfig(),

@@ -94,8 +94,8 @@ class PersonaModel:
         rng = np.random.default_rng(self.seed)
         keep = _stratified(codes, self.reference_size, rng)
         self.prep_ = ws.prep
-        self.roles_ = dict(ws.roles)
-        self.id_col_ = ColumnRoles.from_dict(ws.roles).id_col
+        self.roles_ = ws.roles.to_dict()
+        self.id_col_ = ws.roles.id_col
         self.holdout_agreement_ = _holdout(X[keep], codes[keep], self, rng)
         self._fit_reference(X[keep], codes[keep])
         self.training_shares_ = {pid: float((labels == pid).mean()) for pid in personas}
@@ -220,10 +220,7 @@ class PersonaModel:
 def model_for(ws: Workspace) -> PersonaModel:
     """The persona model of the workspace's current personas, built once per edit state
     (kept in the workspace's derived-values cache, like its profiles)."""
-    key = ("model", len(ws.edits))
-    if key not in ws._cache:
-        ws._cache[key] = PersonaModel(seed=ws.config.seed).fit(ws)
-    return ws._cache[key]
+    return ws.memo(("model", len(ws.edits)), lambda: PersonaModel(seed=ws.config.seed).fit(ws))
 
 
 def to_zip_bytes(model: PersonaModel) -> bytes:
@@ -417,7 +414,7 @@ def _provenance(ws: Workspace, model: PersonaModel) -> dict[str, Any]:
     return {"created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "packages": package_versions(), "workspace": ws.provenance,
             "workspace_config": ws.config.to_dict(), "edits": len(ws.edits),
-            "dataset": {"file": ws.source.get("source"), "sha256": ws.source.get("sha256"),
+            "dataset": {"file": ws.source.source, "sha256": ws.source.sha256,
                         "rows": ws.n}, "reference_rows": int(len(model.reference_))
             if hasattr(model, "reference_") else None}
 

@@ -104,13 +104,12 @@ def discover_frame(frame: pd.DataFrame, report: IngestReport,
         metrics = _metrics(emb.embedding_, result, config)
     ids = _customer_ids(frame, roles)
     base_ids, carried, lineage = _identities(result, previous, ids)
-    ws = Workspace(config=config, source=report.to_dict(), roles=roles.to_dict(),
-                   quality=quality.to_dict(), data=data, ids=ids, prep=prep,
+    ws = Workspace(config=config, source=report, roles=roles, quality=quality, data=data, ids=ids, prep=prep,
                    Z=emb.embedding_, map2d=emb.map_, base_labels=result.labels,
                    base_ids=base_ids, confidence=result.confidence, resamples=reruns,
                    metrics=metrics, suggestions=suggestions, carried=carried, lineage=lineage,
                    provenance=make_provenance(config, report.to_dict()))
-    ws._cache["X"] = X
+    ws.memo("X", lambda: X)           # already computed: the workspace keeps it
     with timer("profiles"):
         ws.personas()
     ws.metrics["seconds"] = timer.seconds

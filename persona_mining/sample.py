@@ -39,6 +39,6 @@ def _prebuilt() -> Workspace | None:
     except ModelError:
         return None
     current = hashlib.sha256(SAMPLE_CSV.read_bytes()).hexdigest()
-    if ws.source.get("sha256") != current or ws.config != SAMPLE_CONFIG:
+    if ws.source.sha256 != current or ws.config != SAMPLE_CONFIG:
         return None
     return ws

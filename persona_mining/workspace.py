@@ -26,7 +26,7 @@ import tempfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Hashable, Mapping, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -35,19 +35,21 @@ from . import refine
 from .config import DiscoverConfig
 from .errors import ModelError
 from .features import FeaturePreprocessor
+from .ingest import ColumnRoles, IngestReport, QualityReport
 from .validity import Resamples
 
 SCHEMA_VERSION = 1
 PACKAGES = ("numpy", "pandas", "scikit-learn", "umap-learn", "hdbscan", "scipy",
             "pyarrow")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Workspace:
     config: DiscoverConfig
-    source: dict[str, Any]            # IngestReport.to_dict()
-    roles: dict[str, Any]             # ColumnRoles.to_dict()
-    quality: dict[str, Any]           # QualityReport.to_dict()
+    source: IngestReport              # how the input was read (file name, hash, format)
+    roles: ColumnRoles                # the role of every input column
+    quality: QualityReport            # data quality of the input as read
     data: pd.DataFrame                # coerced table, PII/text columns removed
     ids: np.ndarray                   # customer id per row (str), or 1-based row numbers
     prep: FeaturePreprocessor
@@ -74,32 +76,33 @@ class Workspace:
     def n(self) -> int:
         return len(self.base_labels)
 
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A value derived from this workspace, computed once and kept with it (not saved).
+
+        Values that depend on the personas must have the edit count in ``key`` (e.g.
+        ``("profiles", len(ws.edits))``): an edit, undo or redo gives a new workspace
+        that keeps only what does not depend on the edits.
+        """
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
     @property
     def X(self) -> np.ndarray:
         """Model matrix, recomputed from data (deterministic) and cached."""
-        if "X" not in self._cache:
-            self._cache["X"] = self.prep.transform(self.data)
-        return self._cache["X"]
+        return self.memo("X", lambda: self.prep.transform(self.data))
 
     def state(self) -> refine.PersonaState:
-        key = ("state", len(self.edits))
-        if key not in self._cache:
-            base = refine.base_state(self.base_labels, self.base_ids, self.carried)
-            self._cache[key] = refine.apply_edits(base, self.edits)
-        return self._cache[key]
+        return self.memo(("state", len(self.edits)), lambda: refine.apply_edits(
+            refine.base_state(self.base_labels, self.base_ids, self.carried), self.edits))
 
     def personas(self) -> list:
         """Profiles of the current personas (after edits), largest first; cached per edit."""
         from .profile import profile_personas
-        from .ingest import ColumnRoles
 
-        key = ("profiles", len(self.edits))
-        if key not in self._cache:
-            st = self.state()
-            self._cache[key] = profile_personas(
-                self.data, ColumnRoles.from_dict(self.roles), st.labels, self.Z, self.X, self.prep,
-                self.confidence, self.resamples, seed=self.config.seed)
-        return self._cache[key]
+        return self.memo(("profiles", len(self.edits)), lambda: profile_personas(
+            self.data, self.roles, self.state().labels, self.Z, self.X, self.prep,
+            self.confidence, self.resamples, seed=self.config.seed))
 
     def persona_name(self, pid: str) -> str:
         st = self.state()
@@ -222,8 +225,9 @@ def load(directory: str | os.PathLike) -> Workspace:
     resamples = Resamples(arr["resample_index"], arr["resample_labels"]) \
         if arr["resample_index"].size else None
     return Workspace(
-        config=DiscoverConfig.from_dict(m["config"]), source=m["source"], roles=m["roles"],
-        quality=m["quality"], data=data, ids=arr["ids"].astype(str).astype(object),
+        config=DiscoverConfig.from_dict(m["config"]), source=IngestReport.from_dict(m["source"]),
+        roles=ColumnRoles.from_dict(m["roles"]), quality=QualityReport.from_dict(m["quality"]),
+        data=data, ids=arr["ids"].astype(str).astype(object),
         prep=FeaturePreprocessor.from_dict(m["preprocessing"]), Z=arr["Z"], map2d=arr["map2d"],
         base_labels=arr["base_labels"], base_ids=tuple(m["base_ids"]),
         confidence=arr["confidence"], resamples=resamples, metrics=m["metrics"],
@@ -251,8 +255,9 @@ def _arrays(ws: Workspace) -> dict[str, np.ndarray]:
 
 def _manifest(ws: Workspace, files: dict[str, str]) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "kind": "persona-mining workspace",
-            "provenance": ws.provenance, "config": ws.config.to_dict(), "source": ws.source,
-            "roles": ws.roles, "quality": ws.quality, "preprocessing": ws.prep.to_dict(),
+            "provenance": ws.provenance, "config": ws.config.to_dict(),
+            "source": ws.source.to_dict(), "roles": ws.roles.to_dict(),
+            "quality": ws.quality.to_dict(), "preprocessing": ws.prep.to_dict(),
             "base_ids": list(ws.base_ids), "metrics": ws.metrics, "files": files,
             **_edit_part(ws)}
 

@@ -4,7 +4,7 @@ import dataclasses
 
 from persona_mining import projects
 from persona_mining.datasource import Dataset
-from persona_mining.ingest import ColumnRoles, IngestReport
+from persona_mining.ingest import ColumnRoles
 
 from apptest_helpers import page_text
 
@@ -56,7 +56,7 @@ def test_invalid_data_shows_error_and_keeps_workspace(no_exception, page, small_
     at = page("pages/discover.py")
     at.checkbox(key="auto_k").set_value(False).run()
     at.session_state["dataset"] = Dataset(small_ws.data.head(5), dataclasses.replace(
-        IngestReport.from_dict(small_ws.source), source="tiny.csv"), ColumnRoles(()), {})
+        small_ws.source, source="tiny.csv"), ColumnRoles(()), {})
     at.button(key="run").click().run()
     no_exception(at)
     assert at.error and "at least 10 customers" in at.error[0].value
@@ -68,7 +68,7 @@ def test_selection_is_dropped_when_the_data_changes(no_exception, page, small_ws
     at = page("pages/discover.py")
     at.session_state["selection"] = [1, 2, 3]
     frame = small_ws.data.head(400)
-    report = dataclasses.replace(IngestReport.from_dict(small_ws.source), n_rows=400)
+    report = dataclasses.replace(small_ws.source, n_rows=400)
     report = dataclasses.replace(report, source="klein.csv")
     at.session_state["dataset"] = Dataset(frame, report, ColumnRoles(()), {})
     at.run()
