@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 
 import streamlit as st
 
-from persona_mining import charts, projects
+from persona_mining import labels, projects
 from persona_mining.errors import InputError
 
 WS, PROJECT, SELECTION, SPLIT = "workspace", "project", "selection", "split_proposal"
@@ -128,7 +128,7 @@ def user_errors() -> Iterator[None]:
 
 
 def persona_label(ws: Any, pid: str) -> str:
-    return charts.persona_label(ws, pid)
+    return labels.persona_label(ws, pid)
 
 
 def project_sidebar() -> None:

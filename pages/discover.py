@@ -3,8 +3,8 @@
 import streamlit as st
 
 from pages._shared import md, plural, project_name, replace_workspace, user_errors, workspace
-from persona_mining import DiscoverConfig, charts
-from persona_mining.cluster import suggest_k
+from persona_mining import DiscoverConfig, charts, tables
+from persona_mining.cluster import suggest_k, suggested_k
 from persona_mining.config import METHODS
 from persona_mining.datasource import Dataset
 from persona_mining.pipeline import STAGES, discover
@@ -64,7 +64,7 @@ suggestions = ws.suggestions
 if method == "gmm" and not dataset and (suggestions is None or "bic" not in suggestions
                                         or suggestions["bic"].isna().all()):
     suggestions = gmm_suggestions(ws.Z, int(seed))
-suggested = charts.best_k(suggestions)
+suggested = suggested_k(suggestions)
 
 c1, c2 = st.columns(2)
 if method == "hdbscan":
@@ -154,7 +154,7 @@ d.metric("Density validity (DBCV)", "—" if m.get("dbcv") is None else f"{m['db
 if ws.edits:
     st.caption("These numbers describe the discovery; the table below shows the personas after "
                f"your {plural(len(ws.edits), 'edit')}.")
-overview = charts.persona_overview(ws)
+overview = tables.persona_overview(ws)
 if not ws.lineage:
     overview = overview.drop(columns=["since last run"])
 st.dataframe(overview, hide_index=True, width="stretch",
@@ -164,7 +164,7 @@ st.dataframe(overview, hide_index=True, width="stretch",
                                 min_value=0.0, max_value=1.0, format="%.2f",
                                 help="Share of re-checks in which the persona was found again "
                                      "(0.75 and more: stable; below 0.5: unstable)")})
-changes = charts.lineage_summary(ws)
+changes = tables.lineage_summary(ws)
 if any(changes[s] for s in ("changed", "new", "gone")):
     parts = [f"**{word}:** " + ", ".join(md(x) for x in changes[s])
              for s, word in (("new", "New"), ("changed", "Changed"), ("gone", "No longer found"))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages._shared import MAP_VERSION, SELECTION, md, workspace
-from persona_mining import charts
+from persona_mining import charts, selection
 from persona_mining.profile import humanize
 
 ws = workspace()
@@ -22,7 +22,7 @@ box = (event.selection.get("brush") if event is not None and hasattr(event, "sel
 drawn = st.session_state.get("map_box")
 if box and box != drawn:                       # a new rectangle: select the customers in it
     st.session_state["map_box"] = box
-    st.session_state[SELECTION] = charts.rows_in_box(ws, box).tolist()
+    st.session_state[SELECTION] = selection.rows_in_box(ws, box).tolist()
 elif not box and drawn:
     st.session_state.pop("map_box", None)
     if st.session_state.get("previous_page") == "Explore":   # double-click on the map
@@ -33,11 +33,11 @@ if ws.n > charts.MAP_MAX_POINTS:
                "a selection includes every customer inside the rectangle.")
 
 st.subheader("Selection", anchor=False)
-rows = charts.valid_rows(ws, st.session_state.get(SELECTION, []))
+rows = selection.valid_rows(ws, st.session_state.get(SELECTION, []))
 if len(rows) == 0:
     st.info("No customers selected. Drag a rectangle on the map.")
 else:
-    mix = ", ".join(f"{md(name)} {share:.0%}" for name, share in charts.selection_mix(ws, rows))
+    mix = ", ".join(f"{md(name)} {share:.0%}" for name, share in selection.selection_mix(ws, rows))
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.markdown(f"**{len(rows):,} customers selected** — {mix}. To move them to another "
                   "persona, go to Refine → Reassign selection.")
@@ -48,7 +48,7 @@ else:
         st.rerun()
     st.caption("How the selected customers differ from all customers and from the persona "
                "most of them belong to (strongest differences first).")
-    st.dataframe(charts.selection_profile(ws, rows), hide_index=True, width="stretch",
+    st.dataframe(selection.selection_profile(ws, rows), hide_index=True, width="stretch",
                  height="content")
 
 st.subheader("Persona sizes", anchor=False)

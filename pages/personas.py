@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages._shared import commit, md, user_errors, workspace
-from persona_mining import charts, refine
+from persona_mining import charts, refine, tables
 from persona_mining.cards import MIN_LABEL_COUNT
 from persona_mining.events import current_journeys
 from persona_mining.profile import humanize
@@ -137,7 +137,7 @@ def card(p) -> None:
         with st.expander("Typical customers of this persona"):
             st.caption("The customers who are most typical for this persona, described by "
                        "what they do.")
-            st.dataframe(charts.example_customers(ws, p, show_ids=show_ids), hide_index=True,
+            st.dataframe(tables.example_customers(ws, p, show_ids=show_ids), hide_index=True,
                          width="stretch")
         with st.expander("Edit name, description, goals, pain points, quotes, notes"):
             edit_form(p, fields)

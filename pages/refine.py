@@ -5,13 +5,14 @@ import streamlit as st
 
 from pages._shared import (SELECTION, SPLIT, apply_edit, commit, md, plural, user_errors,
                            workspace)
-from persona_mining import charts, refine
+from persona_mining import refine, selection, tables
+from persona_mining.labels import persona_label
 from persona_mining.profile import UNASSIGNED
 
 ws = workspace()
 st.title("Refine personas")
 ids = [p.id for p in ws.personas()]
-label = lambda pid: charts.persona_label(ws, pid)  # noqa: E731
+label = lambda pid: persona_label(ws, pid)  # noqa: E731
 # Options are the labels themselves (not ids + format_func): the browser keeps showing a
 # keyed selectbox's old label when only the formatting changes, e.g. after a rename.
 BY_LABEL = {label(pid): pid for pid in ids + [UNASSIGNED]}
@@ -32,7 +33,7 @@ if c_redo.button("↷ Redo", disabled=not ws.redo_stack, key="redo", width="stre
 c_info.caption(f"{plural(len(ws.edits), 'edit')} · {len(ws.redo_stack)} to redo · "
                "saved automatically")
 
-st.dataframe(charts.persona_overview(ws)[["persona", "customers", "share", "stability", "origin"]],
+st.dataframe(tables.persona_overview(ws)[["persona", "customers", "share", "stability", "origin"]],
              hide_index=True, width="stretch",
              column_config={"share": st.column_config.NumberColumn(format="percent"),
                             "customers": st.column_config.NumberColumn(format="localized")})
@@ -67,7 +68,7 @@ with split_tab:
     if proposal:
         parts = [np.asarray(p, dtype=np.int64) for p in proposal["parts"]]
         st.markdown(f"**Proposed split of {md(label(proposal['persona']))}**")
-        preview = charts.split_preview(ws, parts)
+        preview = tables.split_preview(ws, parts)
         for col, row in zip(st.columns(len(preview)), preview.itertuples()):
             with col.container(border=True):
                 st.markdown(f"**{row.part}**  \n{row.customers:,} customers ({row.share:.0%})")
@@ -82,12 +83,12 @@ with split_tab:
             st.rerun()
 
 with move_tab:
-    rows = charts.valid_rows(ws, st.session_state.get(SELECTION, []))
+    rows = selection.valid_rows(ws, st.session_state.get(SELECTION, []))
     if len(rows) == 0:
         st.info("No customers selected. Drag a rectangle on the map on the Explore page, "
                 "then come back here to move them.")
     else:
-        mix = ", ".join(f"{md(name)} {share:.0%}" for name, share in charts.selection_mix(ws, rows))
+        mix = ", ".join(f"{md(name)} {share:.0%}" for name, share in selection.selection_mix(ws, rows))
         st.caption(f"{len(rows):,} customers selected on the map — now in: {mix}.")
         to = BY_LABEL.get(st.selectbox(f"Move the {len(rows):,} selected customers to",
                                        labels + [label(UNASSIGNED)], key=f"move_to_{v}"))
@@ -103,7 +104,7 @@ with discard_tab:
         if apply_edit(lambda s: refine.edit_discard(s, gone)):
             st.rerun()
 
-changes = {s: v for s, v in charts.lineage_summary(ws).items() if v}
+changes = {s: v for s, v in tables.lineage_summary(ws).items() if v}
 if changes:
     st.subheader("Since the last discovery", anchor=False)
     words = {"kept": "Kept", "changed": "Changed (fewer shared customers)", "new": "New",
@@ -113,7 +114,7 @@ if changes:
 
 st.subheader("Edit log", anchor=False)
 if ws.edits:
-    st.dataframe(charts.edit_log(ws), hide_index=True, width="stretch",
+    st.dataframe(tables.edit_log(ws), hide_index=True, width="stretch",
                  column_config={"#": st.column_config.NumberColumn(width="small"),
                                 "when (UTC)": st.column_config.TextColumn(width="medium"),
                                 "what": st.column_config.TextColumn(width="large")})

@@ -10,6 +10,7 @@ import streamlit as st
 from pages._shared import commit, md, plural, user_errors, workspace
 from persona_mining import charts, model as pm, scoring, synthetic
 from persona_mining.csvsafe import csv_bytes
+from persona_mining.labels import persona_label
 from persona_mining.profile import humanize
 
 KEY = "tracking"
@@ -100,7 +101,7 @@ if not drift["drift"]:
                icon=":material/check_circle:")
 st.altair_chart(charts.tracking_chart(table, ws), width="stretch")
 
-labels = {p.id: charts.persona_label(ws, p.id) for p in ws.personas()}
+labels = {p.id: persona_label(ws, p.id) for p in ws.personas()}
 table_view = table.assign(persona=[labels.get(pid, name) for pid, name in
                                    zip(table["persona_id"], table["persona_name"])])
 wide = table_view.pivot_table(index="persona", columns="period", values="share", sort=False)

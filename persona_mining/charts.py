@@ -1,19 +1,21 @@
-"""Charts and tables for the workbench pages and the PDF export (never calls streamlit).
+"""Altair charts for the workbench pages (never calls streamlit).
 
 Everything here is a pure function of a workspace (and a few arguments): the pages only
-read widgets, call one of these, and render the result. Nothing returned here contains
-customer ids unless a function says so explicitly (``example_customers(show_ids=True)``).
+read widgets, call one of these, and render the result. No chart contains customer ids.
+Tables are in :mod:`.tables`, the map selection in :mod:`.selection`, the words for
+personas and values in :mod:`.labels`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from .profile import UNASSIGNED, fmt, humanize, is_share, trait_table
+from .labels import feature_label, persona_label, trait_value
+from .profile import UNASSIGNED, humanize, real_traits, trait_table
 
 MAP_MAX_POINTS = 20_000
 PALETTE = ["#3b5ba5", "#e8743b", "#19a979", "#ed4a7b", "#945ecf", "#13a4b4", "#525df4",
@@ -21,31 +23,6 @@ PALETTE = ["#3b5ba5", "#e8743b", "#19a979", "#ed4a7b", "#945ecf", "#13a4b4", "#5
            "#17becf", "#bcbd22", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
 GREY = "#c8c8c8"
 PERSONA_BLUE, AVERAGE_GREY = "#3b5ba5", "#b9bec7"
-_BOOKKEEPING = ("= (missing)", "= (other)")   # one-hot levels that are not traits
-
-
-# -- labels -------------------------------------------------------------------------------
-def persona_label(ws: Any, pid: str) -> str:
-    """'P3 · Bargain hunters', or 'Unassigned'."""
-    return "Unassigned" if pid == UNASSIGNED else f"{pid} · {ws.persona_name(pid)}"
-
-
-def _feature_label(feature: str) -> str:
-    if " = " in feature:
-        col, level = feature.split(" = ", 1)
-        return f"{humanize(col)}: {level}"
-    return humanize(feature)
-
-
-def trait_value(kind: str, column: str, value: float) -> str:
-    """A trait's value in the units a reader expects: '48 %', '13.5', '40 days ago'."""
-    if value is None or not np.isfinite(value):
-        return "n/a"
-    if kind in ("categorical", "boolean"):
-        return f"{value * 100:.0f} %"
-    if kind == "datetime":
-        return f"{fmt(value)} days ago"
-    return fmt(value, column)
 
 
 # -- the persona map ---------------------------------------------------------------------------
@@ -122,16 +99,6 @@ def map_chart(ws: Any, color_by: str = "persona", select: bool = True,
     return chart
 
 
-def rows_in_box(ws: Any, box: dict[str, Sequence[float]]) -> np.ndarray:
-    """Customers (all of them, not only the plotted sample) inside a brushed rectangle."""
-    if not box or "x" not in box or "y" not in box:
-        return np.array([], dtype=np.int64)
-    (x0, x1), (y0, y1) = sorted(box["x"]), sorted(box["y"])
-    m = ws.map2d
-    inside = (m[:, 0] >= x0) & (m[:, 0] <= x1) & (m[:, 1] >= y0) & (m[:, 1] <= y1)
-    return np.flatnonzero(inside)
-
-
 # -- personas side by side ------------------------------------------------------------------
 def size_bars(ws: Any) -> alt.Chart:
     """Share of customers per persona (and unassigned), labelled with the share."""
@@ -162,7 +129,7 @@ def _trait_frame(ws: Any) -> pd.DataFrame:
     """trait_table of the current personas, cached on the workspace per edit."""
     def compute() -> pd.DataFrame:
         table = trait_table(ws.data, ws.state().labels, ws.X, ws.prep)
-        return table[~table["feature"].str.endswith(_BOOKKEEPING)]
+        return real_traits(table)
 
     return ws.memo(("trait_table", len(ws.edits)), compute)
 
@@ -174,7 +141,7 @@ def heatmap(ws: Any, top: int = 20) -> alt.Chart:
     strength = table.groupby("feature")["effect_size"].apply(lambda s: s.abs().max())
     keep = strength.sort_values(ascending=False).head(top).index
     t = table[table["feature"].isin(keep)].copy()
-    t["trait"] = t["feature"].map(_feature_label)
+    t["trait"] = t["feature"].map(feature_label)
     names = {p.id: persona_label(ws, p.id) for p in ws.personas()}
     t["persona_label"] = t["persona"].map(names)
     t["effect"] = t["effect_size"].clip(-2, 2)
@@ -185,7 +152,7 @@ def heatmap(ws: Any, top: int = 20) -> alt.Chart:
     return alt.Chart(t).mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("persona_label:N", title=None, sort=list(names.values()),
                 axis=alt.Axis(labelAngle=-35, labelLimit=190, labelOverlap=False, orient="top")),
-        y=alt.Y("trait:N", title=None, sort=[_feature_label(k) for k in keep],
+        y=alt.Y("trait:N", title=None, sort=[feature_label(k) for k in keep],
                 axis=alt.Axis(labelLimit=240, labelOverlap=False)),
         color=alt.Color("effect:Q", scale=alt.Scale(scheme="redblue", domain=[-2, 2]),
                         title="vs average", legend=alt.Legend(orient="right", gradientLength=160)),
@@ -202,7 +169,7 @@ def trait_bars(persona: Any) -> alt.Chart | None:
         return None
     rows, order = [], []
     for t in persona.traits:
-        label = _feature_label(t.feature)
+        label = feature_label(t.feature)
         order.append(label)
         top = max(abs(t.persona_value), abs(t.population_value)) if all(
             np.isfinite([t.persona_value, t.population_value])) else 0.0
@@ -260,151 +227,7 @@ def suggest_chart(suggestions: pd.DataFrame, current: int | None = None,
     return alt.layer(*layers).properties(height=220)
 
 
-def best_k(suggestions: pd.DataFrame) -> int | None:
-    if suggestions is None or suggestions.empty:
-        return None
-    from .cluster import best_k as _best
-
-    return _best(suggestions)
-
-
-# -- tables -------------------------------------------------------------------------------------
-def persona_overview(ws: Any) -> pd.DataFrame:
-    """One row per persona: label, customers, share, stability (word and score), where it
-    came from (discovered / merge / split) and what happened since the last discovery."""
-    st = ws.state()
-    rows = []
-    for p in ws.personas():
-        rows.append({"persona": persona_label(ws, p.id), "customers": p.size, "share": p.share,
-                     "stability": p.stability_label,
-                     "stability score": None if p.stability is None else round(p.stability, 2),
-                     "origin": st.origin.get(p.id, "discovered"),
-                     "since last run": ws.lineage.get(p.id, "")})
-    return pd.DataFrame(rows, columns=["persona", "customers", "share", "stability",
-                                       "stability score", "origin", "since last run"])
-
-
-def lineage_summary(ws: Any) -> dict[str, list[str]]:
-    """Personas per status since the previous discovery: kept / changed / new / gone."""
-    out: dict[str, list[str]] = {"kept": [], "changed": [], "new": [], "gone": []}
-    present = {p.id for p in ws.personas()}
-    for pid, status in ws.lineage.items():
-        out.setdefault(status, []).append(persona_label(ws, pid) if pid in present else pid)
-    return out
-
-
-def example_customers(ws: Any, persona: Any, show_ids: bool = False,
-                      max_columns: int = 8) -> pd.DataFrame:
-    """The persona's most typical customers by their behaviour (the features that set the
-    persona apart first). Customer ids only with ``show_ids``."""
-    features = [c for c in ws.prep.source_columns_ if c in ws.data.columns]
-    first = [t.column for t in persona.traits if t.column in features]
-    cols = list(dict.fromkeys(first + features))[:max_columns]
-    rows = list(persona.prototypes)
-    kinds = {getattr(s, "column", None): getattr(s, "kind", "categorical")
-             for s in ws.prep.steps_}
-    raw = ws.data.iloc[rows][cols]
-    ex = pd.DataFrame({humanize(c): [_cell(kinds.get(c, ""), c, v) for v in raw[c]]
-                       for c in cols})
-    if show_ids:
-        ex.insert(0, "customer id", np.asarray(ws.ids)[rows])
-    return ex.reset_index(drop=True)
-
-
-def _cell(kind: str, column: str, value: Any) -> str:
-    """One value of a customer as a reader expects it: '80 %', 'yes', '2024-03-01'."""
-    if value is None or (isinstance(value, float) and not np.isfinite(value)) or pd.isna(value):
-        return "–"
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if kind == "boolean":
-        return "yes" if float(value) >= 0.5 else "no"
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        v = float(value)
-        if is_share(column, v):
-            return fmt(v, column)
-        if abs(v) >= 100 or v == int(v):
-            return f"{v:,.0f}"
-        return f"{v:.2f}".rstrip("0").rstrip(".") if abs(v) < 10 else f"{v:.1f}"
-    return str(value)
-
-
-def selection_mix(ws: Any, rows: Sequence[int], top: int = 4) -> list[tuple[str, float]]:
-    """Which personas a selection of customers belongs to: (label, share), largest first."""
-    rows = np.asarray(rows, dtype=np.int64)
-    if len(rows) == 0:
-        return []
-    ids, counts = np.unique(ws.state().labels[rows], return_counts=True)
-    order = sorted(zip(ids, counts), key=lambda t: (-t[1], str(t[0])))
-    keep = [t for t in order[:top] if t[1] / len(rows) >= 0.01] or order[:1]
-    return [(persona_label(ws, pid), float(c / len(rows))) for pid, c in keep]
-
-
-def valid_rows(ws: Any, rows: Sequence[int]) -> np.ndarray:
-    """Row positions that exist in this workspace (a stale selection is dropped)."""
-    r = np.asarray(rows, dtype=np.int64)
-    return r[(r >= 0) & (r < ws.n)]
-
-
-def selection_profile(ws: Any, rows: np.ndarray, top: int = 12) -> pd.DataFrame:
-    """How a selection of customers differs from everyone and from its main persona."""
-    labels = ws.state().labels
-    mask = np.zeros(ws.n, dtype=bool)
-    mask[np.asarray(rows, dtype=np.int64)] = True
-    ids, counts = np.unique(labels[mask], return_counts=True)
-    main = ids[np.argmax(counts)] if len(ids) else UNASSIGNED
-    sel = np.where(mask, "selection", "rest").astype(object)
-    table = trait_table(ws.data, sel, ws.X, ws.prep)
-    table = table[(table["persona"] == "selection")]
-    table = table[~table["feature"].str.endswith(_BOOKKEEPING)]
-    out = table.assign(abs=table["effect_size"].abs()).sort_values("abs", ascending=False).head(top)
-    persona_vals = {}
-    if main != UNASSIGNED:
-        pm = np.where(labels == main, "persona", "rest").astype(object)
-        pt = trait_table(ws.data, pm, ws.X, ws.prep)
-        pt = pt[pt["persona"] == "persona"]
-        persona_vals = dict(zip(pt["feature"], pt["persona_value"]))
-    main_col = f"its persona ({ws.persona_name(main)})" if main != UNASSIGNED else "its persona"
-    show = lambda r, v: trait_value(r.kind, r.column, v)  # noqa: E731
-    recs = out.itertuples()
-    rows_out = [{"trait": _feature_label(r.feature),
-                 "selection": show(r, r.persona_value),
-                 main_col: show(r, persona_vals.get(r.feature, np.nan)),
-                 "all customers": show(r, r.population_value),
-                 "difference": r.sentence} for r in recs]
-    return pd.DataFrame(rows_out, columns=["trait", "selection", main_col, "all customers",
-                                           "difference"])
-
-
-def split_preview(ws: Any, parts: Sequence[np.ndarray], top: int = 3) -> pd.DataFrame:
-    """Size and what stands out (against the other parts: a list of sentences) for each
-    part of a proposed split."""
-    sel = np.full(ws.n, UNASSIGNED, dtype=object)
-    for i, p in enumerate(parts):
-        sel[np.asarray(p, dtype=np.int64)] = f"part {i + 1}"
-    members = sel != UNASSIGNED
-    table = trait_table(ws.data.loc[members].reset_index(drop=True), sel[members],
-                        ws.X[members], ws.prep)
-    table = table[~table["feature"].str.endswith(_BOOKKEEPING)]
-    rows = []
-    for i, p in enumerate(parts):
-        t = table[table["persona"] == f"part {i + 1}"]
-        t = t[(t["kind"] != "categorical") | (t["effect_size"] > 0)]   # "is iOS", not "is not"
-        t = t.assign(a=t["effect_size"].abs()).sort_values("a", ascending=False)
-        t = t.drop_duplicates("column").head(top)
-        rows.append({"part": f"Part {i + 1}" + (" (keeps the name)" if i == 0 else " (new)"),
-                     "customers": len(p), "share": len(p) / max(1, int(members.sum())),
-                     "stands out by": list(t["sentence"])})
-    return pd.DataFrame(rows, columns=["part", "customers", "share", "stands out by"])
-
-
-def edit_log(ws: Any) -> pd.DataFrame:
-    """The audit log, newest first: number, time (UTC) and what was done."""
-    rows = [{"#": i + 1, "when (UTC)": str(e.get("at", "")).replace("T", " ").replace("+00:00", ""),
-             "what": e.get("summary", e.get("op", ""))} for i, e in enumerate(ws.edits)]
-    return pd.DataFrame(rows, columns=["#", "when (UTC)", "what"]).iloc[::-1].reset_index(drop=True)
-
-
+# -- journeys and tracking ---------------------------------------------------------------------
 def transition_chart(journey: dict) -> alt.Chart | None:
     """Most frequent touchpoint steps of a persona as 'from → to' bars."""
     rows = [{"step": f"{t['from']} → {t['to']}", "share": t["share"]} for t in journey.get("transitions", [])]

@@ -200,3 +200,10 @@ def best_k(table: pd.DataFrame) -> int:
     if table.empty:
         return 2
     return int(table.sort_values(["silhouette", "k"], ascending=[False, True]).iloc[0]["k"])
+
+
+def suggested_k(table: pd.DataFrame | None) -> int | None:
+    """The number of personas to suggest from a :func:`suggest_k` table; None without one."""
+    if table is None or table.empty:
+        return None
+    return best_k(table)

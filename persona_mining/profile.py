@@ -139,6 +139,12 @@ def trait_table(data: pd.DataFrame, labels: np.ndarray, X: np.ndarray,
                                        "population_value", "effect_size", "ratio", "sentence"])
 
 
+def real_traits(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a :func:`trait_table` that are traits a reader cares about: without the
+    bookkeeping levels of one-hot columns ("= (missing)", "= (other)")."""
+    return table[~table["feature"].str.endswith((f"= {MISSING}", f"= {OTHER}"))]
+
+
 def _numeric_rows(step: Any, raw: pd.Series, xz: np.ndarray, masks: dict) -> list[dict]:
     if step.kind == "datetime":
         ref = pd.Timestamp(step.reference) if step.reference else None

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from persona_mining import charts
+from persona_mining import charts, selection
 
 from apptest_helpers import page_text
 
@@ -46,5 +46,5 @@ def test_map_has_no_identifiers_and_box_selects_all_customers(small_ws):
     m = small_ws.map2d
     box = {"x": [float(m[:, 0].min()), float(np.median(m[:, 0]))],
            "y": [float(m[:, 1].min()), float(m[:, 1].max())]}
-    rows = charts.rows_in_box(small_ws, box)
+    rows = selection.rows_in_box(small_ws, box)
     assert len(rows) == int((m[:, 0] <= np.median(m[:, 0])).sum())

@@ -3,7 +3,7 @@
 import numpy as np
 
 from persona_mining import projects
-from persona_mining.charts import persona_label as label
+from persona_mining.labels import persona_label as label
 
 from apptest_helpers import page_text
 
