@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from persona_mining import synthetic as syn
+from persona_mining.sample import SAMPLE_CSV
 from persona_mining.synthetic import (MISSING_COLUMNS, NOISE, PERSONAS, SHARE_COLUMNS, TRUTH_COLUMN,
                                       expected_shares, make_customers, write_sample)
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "sample_data" / "customers.csv"
+SAMPLE = SAMPLE_CSV
 BASE_COLUMNS = [
     "customer_id", "email", "signup_date", "orders_12m", "revenue_12m", "avg_basket_value",
     "share_app", "share_web", "share_store", "night_order_share", "discount_share", "return_rate",
@@ -183,7 +182,7 @@ def test_write_sample_format(tmp_path):
 
 
 def test_committed_sample_is_the_generator_output(df):
-    assert SAMPLE.exists(), "run: python sample_data/generate.py"
+    assert SAMPLE.exists(), "run: python scripts/generate_sample.py"
     committed = pd.read_csv(SAMPLE, float_precision="round_trip", keep_default_na=True)
     buf = io.StringIO()
     df.to_csv(buf, index=False, lineterminator="\n")

@@ -1,6 +1,7 @@
 """app.py: the router opens with the sample (prebuilt, within seconds) or the last project."""
 
 from persona_mining import projects, refine
+from persona_mining.sample import PREBUILT
 
 from apptest_helpers import ROOT, page_text
 
@@ -17,7 +18,7 @@ def test_first_start_shows_the_sample_personas(no_exception):
     at = run_app()
     no_exception(at)
     ws = at.session_state["workspace"]
-    prebuilt = json.loads((ROOT / "sample_data" / "sample_workspace" / "manifest.json").read_text())
+    prebuilt = json.loads((PREBUILT / "manifest.json").read_text())
     # the prebuilt workspace (personas at once), not a fresh discovery
     assert ws.provenance["created_at"] == prebuilt["provenance"]["created_at"]
     assert ws.n == 10_000 and at.session_state["project"] == "Sample customers"

@@ -1,6 +1,6 @@
-"""Rebuild sample_data/sample_workspace from sample_data/customers.csv.
+"""Rebuild persona_mining/sample_data/sample_workspace from the sample customers.
 
-Run after changing the sample data or the engine:  python sample_data/build_workspace.py
+Run after changing the sample data or the engine:  python scripts/build_sample_workspace.py
 """
 
 import sys
