@@ -10,8 +10,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages._shared import ensure_workspace, project_sidebar
+from pages._shared import ensure_workspace, mark_routed, project_sidebar
 
+mark_routed()
 st.set_page_config(page_title="Persona Mining", page_icon=":material/groups:", layout="wide")
 ensure_workspace()
 

@@ -14,10 +14,12 @@ restart continues where the user left off.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import re
 from pathlib import Path
 from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -31,20 +33,41 @@ ROOT = Path(__file__).resolve().parents[1]
 log = logging.getLogger("persona_mining.app")
 
 
+_ROUTED: contextvars.ContextVar[bool] = contextvars.ContextVar("routed", default=False)
+
+
+def mark_routed() -> None:
+    """Called first by app.py: this script run goes through the router (st.navigation)."""
+    _ROUTED.set(True)
+
+
 def ensure_router() -> None:
     """Run every page through app.py's st.navigation.
 
-    Streamlit treats a folder named ``pages/`` next to the main script as a legacy
-    multipage app until ``st.navigation`` has run once in the process: the first visitor
-    of a fresh server who lands on e.g. /personas would get that page without the router
-    (no sidebar, no layout, a nav listing every file). Switch that mode off and rerun:
-    the rerun goes through app.py and keeps the requested page.
+    Streamlit treats a folder named ``pages/`` next to the entrypoint as a legacy
+    multipage app until ``st.navigation`` has run once in the process (there is no
+    setting to turn that off, and the folder name is fixed): the first visitor of a
+    fresh server who lands on e.g. /personas would get that page without the router (no
+    sidebar, no layout, a nav listing every file). Calling ``st.navigation`` switches
+    the whole app to navigation mode, as documented ("as soon as any session executes
+    st.navigation, the app ignores the pages/ directory"); the rerun then goes through
+    app.py and keeps the requested page. A page run on its own (AppTest, no browser URL)
+    is left alone.
     """
-    from streamlit.runtime.pages_manager import PagesManager
+    if _ROUTED.get() or st.context.url is None:
+        return
+    # The requested page keeps its URL path (a page's identity in navigation): the rerun
+    # through app.py then opens that page, not the default one.
+    requested = urlsplit(st.context.url).path.rstrip("/").rsplit("/", 1)[-1]
+    pages = [st.Page(_placeholder, title="Persona Mining", url_path="", default=True)]
+    if requested:
+        pages.append(st.Page(_placeholder, title=requested, url_path=requested))
+    st.navigation(pages, position="hidden")
+    st.rerun()
 
-    if getattr(PagesManager, "uses_pages_directory", False):
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+
+def _placeholder() -> None:
+    """Stands in for a page in the navigation that ensure_router sets before its rerun."""
 
 
 def ensure_workspace() -> None:
