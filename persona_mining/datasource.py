@@ -3,7 +3,7 @@ with its column mapping.
 
 One value for every entry point, so the table-or-event-log decision is made once: the
 Data page builds it from the upload and the mapping the user picked, the command line
-from its flags (:func:`persona_mining.cli`), and discovery (:func:`.pipeline.discover`),
+from its flags (:mod:`persona_mining.cli`), and discovery (:func:`.pipeline.discover`),
 scoring and tracking (:mod:`.scoring`, :mod:`.scale`) take it.
 
 :class:`Dataset` is a source read for discovery (the customer table, how it was read, the
@@ -106,7 +106,7 @@ def id_column(events: EventMapping) -> str:
     return "account_id" if events.account else "customer_id"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)      # holds frames: the same dataset is the same object
 class Dataset:
     """A source read for discovery, before it becomes a workspace.
 
