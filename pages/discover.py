@@ -150,7 +150,7 @@ if st.button("Discover personas", type="primary", key="run"):
                 new = discover_frame(frame, report, config, progress=progress, previous=previous)
             status.update(label=f"Found {new.metrics['n_personas']} personas", state="complete",
                           expanded=False)
-        replace_workspace(new, dataset["project"] if dataset else project_name())
+        replace_workspace(new, dataset["project"] if dataset else project_name(), new=bool(dataset))
         st.session_state.pop("dataset", None)
         st.session_state.pop("roles_draft", None)
         st.rerun()

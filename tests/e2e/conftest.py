@@ -37,7 +37,8 @@ def _wait(url: str, seconds: float) -> None:
 
 
 class Server:
-    """`streamlit run app.py` with its own projects folder; restartable."""
+    """`streamlit run workbench.py` (the router with a browser key per visitor) with its own
+    projects folder; restartable."""
 
     def __init__(self, home: Path) -> None:
         self.home, self.port, self.proc = home, _free_port(), None
@@ -50,7 +51,7 @@ class Server:
         env = {**os.environ, "PERSONA_MINING_HOME": str(self.home)}
         self.log = open(self.home / f"server-{time.time():.0f}.log", "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "workbench.py"),
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -67,8 +68,10 @@ class Server:
             self.log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory):
+    """One workbench server for all real-browser tests (each browser context is a new visitor
+    with its own key, so tests do not see each other's projects)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (scripts/system_deps.sh installs it)")
     srv = Server(tmp_path_factory.mktemp("e2e-home"))
@@ -77,7 +80,7 @@ def server(tmp_path_factory):
     srv.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
