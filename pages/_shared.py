@@ -372,15 +372,16 @@ def _save_copy_form(ws: Any) -> None:
     """Save under a new name; a name that is taken asks before replacing anything."""
     pending = st.session_state.get("save_as_pending")
     if pending:
-        st.warning(_("A project “{name}” exists already.", name=md(pending["name"])))
-        a, b = st.columns(2)
-        if a.button(_("Replace it"), key="save_as_replace", width="stretch"):
+        st.warning(_("A project “{name}” exists already: replace it, or save under a new "
+                     "name?", name=md(pending["name"])))
+        if st.button(_("Replace “{name}”", name=pending["name"]), key="save_as_replace",
+                     width="stretch"):
             with user_errors():
                 st.session_state.pop("save_as_pending", None)
                 _create(ws, pending["name"], replace=True)
                 st.rerun()
-        if b.button(_("Save as “{name}”", name=pending["suggestion"]), key="save_as_other",
-                    width="stretch"):
+        if st.button(_("Save as “{name}”", name=pending["suggestion"]), key="save_as_other",
+                     width="stretch", type="primary"):
             with user_errors():
                 st.session_state.pop("save_as_pending", None)
                 _create(ws, pending["suggestion"], replace=False)
@@ -425,7 +426,7 @@ def _sharing(owner: str) -> None:
             st.caption(_("Your projects belong to this browser (a private key in a cookie): "
                          "nobody else sees them unless you share one."))
         st.caption(_("Their folder on the server: {folder}",
-                     folder=md(projects.owner_dir(owner))))
+                     folder=md(f"projects/{projects.owner_dir(owner).name}")))
         name, whose = project_name(), project_owner()
         if whose != owner:
             st.caption(_("“{name}” is shared with you by its owner; your edits are saved in "

@@ -131,7 +131,7 @@ def test_save_copy_with_a_taken_name_asks_first(no_exception, small_ws):
     assert projects.open_project("alpha", owner=ALICE).edits == ()        # untouched
     at.text_input(key="save_as_name").set_value("alpha")
     button(at, "Save copy").click().run()
-    button(at, "Replace it").click().run()                                # asked, then replaced
+    button(at, "Replace “alpha”").click().run()                           # asked, then replaced
     no_exception(at)
     assert len(projects.open_project("alpha", owner=ALICE).edits) == 1
 

@@ -119,6 +119,8 @@ def test_two_visitors_share_a_project_and_edit_it_together(server, browser, shot
     rename(bob, 1, "Bobs Persona")                 # Bob edits, Alice's tab has not seen it
     rename(alice, 2, "Alices zweite")
     alice.get_by_text(re.compile("Combined with 1 edit made meanwhile")).wait_for()
+    alice.get_by_role("heading", name="Bobs Persona").wait_for()
+    wait_idle(alice)
     names = persona_names(alice)
     assert "Bobs Persona" in names and "Alices zweite" in names
     alice.screenshot(path=str(shots / "10-combined-edits.png"))
@@ -127,6 +129,7 @@ def test_two_visitors_share_a_project_and_edit_it_together(server, browser, shot
     rename(bob, 3, "Von Bob")
     box = sidebar(bob).get_by_text(re.compile("Your last change is not saved"))
     box.wait_for()
+    wait_idle(bob)
     assert "was changed here and elsewhere" in sidebar(bob).inner_text()
     assert "Von Bob" in persona_names(bob)         # Bob's version is still there, not lost
     bob.screenshot(path=str(shots / "11-conflict.png"))
