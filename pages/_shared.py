@@ -116,8 +116,8 @@ def _accept_share(token: str) -> None:
     del st.query_params["share"]
     owner = session_owner()
     if owner is None:
-        st.session_state["startup_error"] = _("A share link needs a browser key (cookies); "
-                                              "this browser sent none.")
+        st.session_state["share_error"] = _("A share link needs a browser key (cookies); "
+                                            "this browser sent none.")
         return
     try:
         _open(*projects.accept_share(token, viewer=owner))
@@ -125,7 +125,8 @@ def _accept_share(token: str) -> None:
         st.session_state["save_notice"] = _("Opened the project shared with you: “{name}”.",
                                             name=st.session_state[PROJECT])
     except InputError as exc:
-        st.session_state["startup_error"] = str(exc)
+        st.session_state["share_error"] = _("The shared project could not be opened: {error}",
+                                            error=exc)
 
 
 def _open(owner: str, name: str) -> None:
@@ -302,6 +303,8 @@ def _messages(owner: str | None) -> None:
                      "`streamlit run workbench.py`): changes are kept in this tab only."))
     if err := st.session_state.pop("startup_error", None):
         st.warning(_("The last project could not be opened: {error}", error=md(err)))
+    if err := st.session_state.pop("share_error", None):
+        st.warning(md(err))
     if err := st.session_state.pop("save_error", None):
         st.error(md(err))
     if note := st.session_state.pop("save_notice", None):

@@ -567,7 +567,12 @@ def recover(root: str | os.PathLike | None = None) -> list[str]:
     if base.is_dir():
         for folder in [base, *(d for d in base.iterdir() if d.is_dir() and _OWNER.match(d.name))]:
             try:
-                restored += atomic.recover(folder, wsmod.is_complete)
+                with atomic.locked(folder):      # no save of this owner runs meanwhile
+                    restored += atomic.recover(folder, wsmod.is_complete)
+                    if folder != base:           # a manifest rewrite killed half-way
+                        for tmp in folder.glob(f"*/{atomic.TMP}*"):
+                            if tmp.is_file() and not tmp.parent.name.startswith("."):
+                                tmp.unlink()
             except OSError as exc:
                 log.warning("could not check %s for interrupted saves: %s", folder, exc)
     for item in restored:

@@ -273,6 +273,8 @@ def test_kill_between_the_renames_of_a_save_is_recovered(ws):
     folder = projects.owner_dir(ALICE)
     assert not (folder / "kunden").exists()                # the moment the issue describes
     assert leftovers(folder)
+    (folder / "other").mkdir()
+    (folder / "other" / ".tmp-manifest.json-x1").write_text("{")     # a rewrite killed half-way
     projects._recovered.clear()
     restored = projects.recover()
     assert restored and (folder / "kunden").is_dir()

@@ -67,15 +67,19 @@ def test_edits_in_two_tabs_are_both_kept(no_exception, small_ws):
     assert any("Combined with 1 edit made meanwhile" in i.value for i in side.sidebar.info)
 
 
-def test_a_conflict_is_shown_and_no_edit_is_dropped(no_exception, small_ws):
-    projects.save_project(small_ws, "kunden", owner=ALICE)
-    gone = small_ws.personas()[1].id
+def conflicting_tab(ws):
+    """A tab that renames a persona which another tab discarded meanwhile: (tab, persona)."""
+    projects.save_project(ws, "kunden", owner=ALICE)
+    gone = ws.personas()[1].id
     b = tab("pages/personas.py", ALICE, "kunden")
-    # meanwhile, another tab discards that persona
     other, rev = projects.open_versioned("kunden", owner=ALICE)
     projects.save_project(other.with_edit(refine.edit_discard(other.state(), gone)), "kunden",
                           owner=ALICE, edits_only=True, expected_revision=rev)
-    rename_in(b, gone, "Meine Änderung")
+    return rename_in(b, gone, "Meine Änderung"), gone
+
+
+def test_a_conflict_is_shown_and_no_edit_is_dropped(no_exception, small_ws):
+    b, gone = conflicting_tab(small_ws)
     no_exception(b)
     assert b.session_state["workspace"].persona_name(gone) == "Meine Änderung"   # kept in the tab
     on_disk = projects.open_project("kunden", owner=ALICE)
@@ -93,13 +97,7 @@ def test_a_conflict_is_shown_and_no_edit_is_dropped(no_exception, small_ws):
 
 def test_a_conflict_can_be_resolved_by_either_version(no_exception, small_ws):
     for choice in ("Keep the saved version (drop my change)", "Replace the saved version with mine"):
-        projects.save_project(small_ws, "kunden", owner=ALICE)
-        gone = small_ws.personas()[1].id
-        b = tab("pages/personas.py", ALICE, "kunden")
-        other, rev = projects.open_versioned("kunden", owner=ALICE)
-        projects.save_project(other.with_edit(refine.edit_discard(other.state(), gone)), "kunden",
-                              owner=ALICE, edits_only=True, expected_revision=rev)
-        rename_in(b, gone, "Meine Änderung")
+        b, gone = conflicting_tab(small_ws)
         side = sidebar_of(b, ALICE)
         button(side, choice).click().run()
         no_exception(side)
@@ -246,3 +244,13 @@ def test_user_text_never_becomes_a_link_or_formatting():
         shown = re.sub(r"\\(.)", r"\1", out).replace("\u2060", "")
         assert shown == text                                   # reads exactly as typed
         assert not re.search(r"(?i)https?:|www\.|@[a-z]", out.replace("\\", ""))
+
+
+def test_an_invalid_share_link_says_so_and_opens_nothing(no_exception):
+    guest = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    guest.session_state["_owner"] = BOB
+    guest.query_params["share"] = "not-a-valid-token-at-all-123"
+    guest.run()
+    no_exception(guest)
+    assert guest.session_state["project"] == "Sample customers"
+    assert any("share link is not valid" in w.value for w in guest.sidebar.warning)
