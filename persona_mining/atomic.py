@@ -31,6 +31,8 @@ except ImportError:        # pragma: no cover - Windows
     fcntl = None
 
 TMP, OLD = ".tmp-", ".old-"
+_UMASK = os.umask(0o022)   # read once at import (changing it later would race other threads)
+os.umask(_UMASK)
 STALE_SECONDS = 3600       # a temporary file this old belongs to no running writer
 _held = threading.local()
 _fallback = threading.RLock()
@@ -87,9 +89,7 @@ def writing(path: str | os.PathLike) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f"{TMP}{path.name}-", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = _temp_file(path)
     try:
         yield tmp
         _fsync(tmp)
@@ -100,10 +100,31 @@ def writing(path: str | os.PathLike) -> Iterator[Path]:
 
 
 def temp_dir(target: str | os.PathLike) -> Path:
-    """A fresh temporary directory next to ``target``, to be swapped in with :func:`swap_in`."""
+    """A fresh temporary directory next to ``target``, to be swapped in with :func:`swap_in`.
+
+    It gets the permissions a plain ``mkdir`` would give (or those of ``target``), not the
+    private ones of ``mkdtemp``."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{TMP}{target.name}-", dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f"{TMP}{target.name}-", dir=target.parent))
+    os.chmod(tmp, _mode(target, 0o777))
+    return tmp
+
+
+def _temp_file(target: Path) -> Path:
+    """An empty temporary file next to ``target``, with the permissions ``target`` has (or a
+    plain new file would get), so replacing a file never changes who may read it."""
+    fd, name = tempfile.mkstemp(prefix=f"{TMP}{target.name}-", dir=target.parent)
+    os.close(fd)
+    os.chmod(name, _mode(target, 0o666))
+    return Path(name)
+
+
+def _mode(target: Path, default: int) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return default & ~_UMASK
 
 
 def swap_in(tmp: Path, directory: Path) -> None:
@@ -137,10 +158,8 @@ class Staging:
 
     def file(self, name: str) -> Path:
         """A temporary path that becomes ``folder/name``."""
-        fd, tmp = tempfile.mkstemp(prefix=f"{TMP}{name}-", dir=self.folder)
-        os.close(fd)
-        self._files[name] = Path(tmp)
-        return Path(tmp)
+        self._files[name] = _temp_file(self.folder / name)
+        return self._files[name]
 
     def directory(self, name: str) -> Path:
         """A temporary directory that replaces ``folder/name``."""

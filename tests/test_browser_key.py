@@ -4,6 +4,7 @@ never on other responses, Secure over HTTPS."""
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from persona_mining import browser_key
 
@@ -21,7 +22,11 @@ def call(headers=(), *, path="/", content_type=b"text/html", scheme="http", meth
 
     scope = {"type": "http", "method": method, "path": path, "scheme": scheme,
              "headers": [(k.encode(), v.encode()) for k, v in headers]}
-    asyncio.run(browser_key.BrowserKeyMiddleware(app)(scope, None, send))
+    # in a thread of its own: another test may have left an event loop in this one
+    worker = threading.Thread(target=lambda: asyncio.run(
+        browser_key.BrowserKeyMiddleware(app)(scope, None, send)))
+    worker.start()
+    worker.join(10)
     return [v.decode() for k, v in sent[0]["headers"] if k == b"set-cookie"]
 
 

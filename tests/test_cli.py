@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -114,21 +115,25 @@ def _file_size_limit(limit: int):
 
 def test_a_failed_write_keeps_the_previous_outputs(small_csv, tmp_path):
     out = tmp_path / "res"
-    args = ["discover", small_csv, "--out", out, "--method", "kmeans", "--k", "4",
-            "--embedding", "pca", "--bootstrap", "0", "--quiet"]
-    assert run(*args, "--seed", "3").returncode == 0
+    args = ["discover", small_csv, "--out", out, "--method", "kmeans", "--embedding", "pca",
+            "--bootstrap", "0", "--quiet"]
+    assert run(*args, "--seed", "3", "--k", "4").returncode == 0
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert {"personas.json", "assignments.csv"} <= {str(p) for p in before}
     table = len(before[Path("workspace/data.parquet")])       # the same data in both runs
-    for limit in (2_000, table - 1):           # fails at the first file, or only at the table
-        r = subprocess.run([sys.executable, "-m", "persona_mining", *map(str, args), "--seed", "4",
-                            "--k", "3"], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                           preexec_fn=_file_size_limit(limit))
-        lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
-        assert r.returncode == 2 and len(lines) == 1 and "cannot write" in lines[0], r.stderr
-        after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-        assert after == before                    # every previous output intact, nothing left over
+    # the table no longer fits: the run fails after the first output files were written
+    r = subprocess.run([sys.executable, "-m", "persona_mining", *map(str, args), "--seed", "4",
+                        "--k", "3"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                       preexec_fn=_file_size_limit(table - 1))
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert r.returncode == 2 and len(lines) == 1 and "cannot write" in lines[0], r.stderr
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before                        # every previous output intact, nothing left over
     assert run(*args, "--seed", "4", "--k", "3").returncode == 0      # and a good run replaces them
     doc = json.loads((out / "personas.json").read_text("utf-8"))
     assert len(doc["personas"]) == 3
+    umask = os.umask(0)
+    os.umask(umask)
+    for p in (out / "personas.json", out / "assignments.csv", out / "workspace"):
+        assert p.stat().st_mode & 0o777 == (0o777 if p.is_dir() else 0o666) & ~umask   # as usual
     assert not [p for p in out.rglob("*") if p.name.startswith((".tmp-", ".old-"))]
