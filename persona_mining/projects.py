@@ -316,7 +316,8 @@ def autosave(ws: Workspace, name: str, root: str | os.PathLike | None = None, *,
                 raise
             saved, saved_rev = _saved_edits(name, root, owner)
             ws, n = combine(base, ws, saved, name=name, revision=saved_rev)
-            base = dataclasses.replace(ws, edits=tuple(saved["edits"]), extras=saved["extras"])
+            base = dataclasses.replace(ws, edits=tuple(saved["edits"]), extras=saved["extras"],
+                                       _cache=ws._shared_cache())
             base_revision = saved_rev
             try:
                 rev = save_project(ws, name, root, owner=owner, viewer=viewer, edits_only=True,
@@ -363,7 +364,8 @@ def combine(base: Workspace, ours: Workspace, saved: dict[str, Any], *, name: st
                 extras[key] = ours.extras[key]
             else:
                 extras.pop(key, None)
-    combined = dataclasses.replace(ours, edits=tuple(t), redo_stack=(), extras=extras, _cache={})
+    combined = dataclasses.replace(ours, edits=tuple(t), redo_stack=(), extras=extras,
+                                   _cache=ours._shared_cache())      # X does not depend on edits
     try:
         for e in o[len(b):]:
             combined = combined.with_edit(e)
