@@ -69,9 +69,13 @@ class BrowserKeyMiddleware:
                    for k, v in scope.get("headers", [])}
         key = valid_key(_cookie(headers.get("cookie", "")))
         secure = scope.get("scheme") == "https" or headers.get("x-forwarded-proto") == "https"
+        # a page load, also when answered "304 Not Modified" (no content type then)
+        navigation = (headers.get("sec-fetch-dest") == "document"
+                      or "text/html" in headers.get("accept", ""))
 
         async def send_with_key(message: Message) -> None:
-            if message.get("type") == "http.response.start" and _is_html(message):
+            if message.get("type") == "http.response.start" and (
+                    _is_html(message) or (navigation and message.get("status") in (200, 304))):
                 message = dict(message)
                 message["headers"] = [*message.get("headers", []),
                                       (b"set-cookie", set_cookie_header(key or new_key(),

@@ -9,12 +9,13 @@ import threading
 from persona_mining import browser_key
 
 
-def call(headers=(), *, path="/", content_type=b"text/html", scheme="http", method="GET"):
+def call(headers=(), *, path="/", content_type=b"text/html", scheme="http", method="GET",
+         status=200):
     sent = []
 
     async def app(scope, receive, send):
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", content_type)]})
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", content_type)] if content_type else []})
         await send({"type": "http.response.body", "body": b"ok"})
 
     async def send(message):
@@ -45,6 +46,7 @@ def test_first_page_gets_a_key_and_later_pages_keep_it():
 
 def test_no_cookie_on_assets_or_posts_and_secure_over_https():
     assert call(content_type=b"application/javascript") == []
+    assert call(content_type=None, status=304) == []               # a cached script or style
     assert call(method="POST") == []
     assert "Secure" in call(scheme="https")[0]
     assert "Secure" in call([("x-forwarded-proto", "https")])[0]
@@ -56,3 +58,10 @@ def test_a_forged_or_malformed_key_is_replaced():
         assert bad not in cookie
     assert browser_key.key_from_cookies({browser_key.COOKIE: "x" * 10}) is None
     assert browser_key.key_from_cookies({}) is None
+
+
+def test_a_page_answered_from_the_browser_cache_still_gets_a_key():
+    """A browser without the cookie (cleared) but with the page cached gets "304 Not
+    Modified", which has no content type: the key must come with it all the same."""
+    for headers in ([("sec-fetch-dest", "document")], [("accept", "text/html,*/*;q=0.8")]):
+        assert len(call(headers, content_type=None, status=304)) == 1
