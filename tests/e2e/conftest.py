@@ -92,6 +92,50 @@ def browser():
         b.close()
 
 
+class Visitors:
+    """New browsers (own cookie jars) on a server; every request their pages make is
+    recorded, and one to another origin is answered locally with an error instead of going
+    out (tests never touch the network). ``foreign()`` lists those; the fixture fails a test
+    that made any: nothing may leave the machine."""
+
+    def __init__(self, browser) -> None:
+        self.browser, self.requests, self.contexts = browser, [], []
+
+    def new_page(self, server, **context_args):
+        context = self.browser.new_context(**context_args)
+        origin = server.url
+
+        def route(r):
+            self.requests.append(r.request.url)
+            if r.request.url.startswith((origin, "data:", "blob:")):
+                r.continue_()
+            else:
+                r.abort()
+        context.route("**/*", route)
+        context.on("websocket", lambda ws: self.requests.append(ws.url))
+        self.contexts.append((context, origin))
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        return page
+
+    def foreign(self) -> list[str]:
+        from urllib.parse import urlsplit
+
+        own = {urlsplit(origin).netloc for _, origin in self.contexts}
+        return sorted({u for u in self.requests if not u.startswith(("data:", "blob:"))
+                       and urlsplit(u).netloc not in own})
+
+
+@pytest.fixture
+def visitors(browser):
+    v = Visitors(browser)
+    yield v
+    for context, _ in v.contexts:
+        context.close()
+    assert v.requests, "no request was recorded"
+    assert not v.foreign(), f"requests left the machine: {v.foreign()}"
+
+
 @pytest.fixture
 def shots():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
