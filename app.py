@@ -1,8 +1,8 @@
 """Persona Mining workbench: a small router over the pages in pages/.
 
-    streamlit run app.py
+    streamlit run workbench.py      (serves this router with a browser key per visitor)
 
-opens with the last project, or the sample customers already discovered.
+opens with the visitor's last project, or the sample customers already discovered.
 """
 
 import logging
@@ -13,10 +13,12 @@ import streamlit as st
 from pages._shared import ensure_workspace, mark_routed, project_sidebar
 
 mark_routed()
-st.set_page_config(page_title="Persona Mining", page_icon=":material/groups:", layout="wide")
-ensure_workspace()
-
 HERE = Path(__file__).parent
+# A local icon (sent inline as a data: URL): a ":material/…:" page icon is fetched from a
+# remote font host by the browser, and nothing may leave the machine.
+st.set_page_config(page_title="Persona Mining", page_icon=str(HERE / "assets" / "favicon.svg"),
+                   layout="wide")
+ensure_workspace()
 personas = [
     st.Page("pages/personas.py", title="Personas", icon=":material/badge:", default=True),
     st.Page("pages/explore.py", title="Explore", icon=":material/scatter_plot:"),

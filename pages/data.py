@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._shared import (PROJECT, SAMPLE_PROJECT, md, replace_workspace, reset_view_state,
-                           user_errors, workspace)
+from pages._shared import PROJECT, md, open_sample, reset_view_state, user_errors, workspace
 from persona_mining import projects
 from persona_mining.datasource import DataSource, Dataset
 from persona_mining.errors import InputError
@@ -49,17 +48,11 @@ if uploaded is not None and (dataset is None or dataset.origin != uploaded.file_
 b1, b2, _ = st.columns([1, 1, 2])
 if b1.button("Use the sample customers", key="use_sample", width="stretch",
              help="10,000 synthetic customers of an online shop with planted personas"):
-    from persona_mining.sample import sample_workspace
-
     st.session_state.pop("dataset", None)
     st.session_state.pop("event_log", None)
     with user_errors():
-        if SAMPLE_PROJECT in [p.name for p in projects.list_projects()]:
-            st.session_state["workspace"] = projects.open_project(SAMPLE_PROJECT)
-            st.session_state[PROJECT] = SAMPLE_PROJECT
-            reset_view_state()
-        else:
-            replace_workspace(sample_workspace(), SAMPLE_PROJECT)
+        open_sample()
+        reset_view_state()
         st.rerun()
 if b2.button("Use the sample event log", key="use_event_sample", width="stretch",
              help="78,000 touchpoints of 3,000 synthetic customers with planted journey personas"):

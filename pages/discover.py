@@ -134,7 +134,10 @@ if st.button("Discover personas", type="primary", key="run"):
             new = discover(data, config, progress=progress, previous=previous)
             status.update(label=f"Found {new.metrics['n_personas']} personas", state="complete",
                           expanded=False)
-        replace_workspace(new, dataset.project if dataset else project_name())
+        # New data starts a new project (never replacing one of the same name); a rerun on
+        # the current data replaces the open project's discovery.
+        replace_workspace(new, dataset.project if dataset else project_name(),
+                          new=dataset is not None)
         st.session_state.pop("dataset", None)
         st.session_state.pop("roles_draft", None)
         st.rerun()

@@ -355,10 +355,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
-    from . import cards, workspace
-    from .csvsafe import write_csv
     from .datasource import DataSource
-    from .export import json_bytes
     from .pipeline import discover
 
     config = DiscoverConfig(
@@ -374,13 +371,24 @@ def cmd_discover(args: argparse.Namespace) -> int:
     source = DataSource.event_log(src, _mapping(args), session_gap=args.session_gap) \
         if args.events else DataSource.table(src)
     ws = discover(source, config, progress=progress)
-    workspace.save(ws, out / "workspace")
-    # The persona-card document of the JSON export (cards.cards_document), schema-validated.
-    (out / "personas.json").write_bytes(json_bytes(ws))
-    write_csv(cards.assignments_frame(ws), out / "assignments.csv")
+    _writing(args.out, lambda: _write_discovery(ws, out))
     if not args.quiet:
         _summary(ws, out)
     return 0
+
+
+def _write_discovery(ws, out: Path) -> None:
+    """personas.json, assignments.csv and the workspace, all or none: a failed write keeps
+    the previous run's outputs (see atomic.staged)."""
+    from . import atomic, cards, workspace
+    from .csvsafe import write_csv
+    from .export import json_bytes
+
+    with atomic.staged(out) as stage:
+        workspace.write_files(ws, stage.directory("workspace"))
+        # The persona-card document of the JSON export (cards.cards_document), schema-validated.
+        stage.file("personas.json").write_bytes(json_bytes(ws))
+        write_csv(cards.assignments_frame(ws), stage.file("assignments.csv"))
 
 
 def _pairs(items: Sequence[str], flag: str, cast: type) -> list[tuple]:

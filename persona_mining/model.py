@@ -42,7 +42,7 @@ from .errors import InputError, ModelError
 from .features import FeaturePreprocessor
 from .ingest import ColumnRoles, coerce_types
 from .roles import CATEGORICAL, DATETIME
-from .workspace import Workspace, file_sha256, package_versions
+from .workspace import Workspace, file_sha256, manifest_digest, package_versions
 
 MODEL_FORMAT = "persona-mining/persona-model"
 MODEL_VERSION = 1
@@ -317,14 +317,6 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
                          + ("upgrade persona-mining to use it" if newer else
                             "make the model again from its workspace with this version"))
     return m
-
-
-def manifest_digest(m: Mapping[str, Any]) -> str:
-    """SHA-256 of the manifest's content (without this digest), key order independent."""
-    import hashlib
-
-    body = {k: v for k, v in m.items() if k != "manifest_sha256"}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def _check_files(directory: Path, m: Mapping[str, Any]) -> None:

@@ -8,8 +8,11 @@ clustering, stability reruns and the user's edit log. Personas are derived from 
     data.parquet    the customer table as used (PII and free-text columns are never stored)
     arrays.npz      embedding, map, labels, confidence, reruns (loaded with allow_pickle=False)
 
-Writes are atomic (temporary file or directory, then rename), so a crash never
-leaves a half-written project.
+Writes are atomic (temporary file or directory, then rename; see ``atomic``), so a
+crash never leaves a half-written project. Loading checks the manifest against its
+JSON schema and its own SHA-256, every file against its checksum, the arrays' shapes
+and that the edit log replays: a damaged workspace raises ModelError saying why, it
+never fails later in the middle of a page.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ import json
 import os
 import platform
 import shutil
-import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Hashable, Mapping, TypeVar
@@ -31,7 +34,7 @@ from typing import Any, Callable, Hashable, Mapping, TypeVar
 import numpy as np
 import pandas as pd
 
-from . import refine
+from . import atomic, refine
 from .config import DiscoverConfig
 from .errors import ModelError
 from .features import FeaturePreprocessor
@@ -39,6 +42,7 @@ from .ingest import ColumnRoles, IngestReport, QualityReport
 from .validity import Resamples
 
 SCHEMA_VERSION = 1
+MANIFEST_SCHEMA = Path(__file__).with_name("workspace-manifest.schema.json")
 PACKAGES = ("numpy", "pandas", "scikit-learn", "umap-learn", "hdbscan", "scipy",
             "pyarrow")
 T = TypeVar("T")
@@ -161,67 +165,142 @@ def make_provenance(config: DiscoverConfig, source: Mapping[str, Any]) -> dict[s
 
 
 # -- save / load -----------------------------------------------------------------------------
-def save(ws: Workspace, directory: str | os.PathLike, *, edits_only: bool = False) -> Path:
-    """Write the workspace as a directory, atomically.
+def save(ws: Workspace, directory: str | os.PathLike, *, edits_only: bool = False,
+         revision: int = 1) -> Path:
+    """Write the workspace as a directory, atomically; ``revision`` is recorded in the manifest.
 
     ``edits_only`` rewrites just the manifest (the edit log lives there): that is the
-    autosave after every edit, cheap even for a million customers.
+    autosave after every edit, cheap even for a million customers. It falls back to a
+    full save when the directory holds another discovery than ``ws`` (e.g. a full save
+    that failed earlier), so the edit log never lands next to foreign arrays.
     """
     directory = Path(directory)
-    if edits_only and (directory / "arrays.npz").exists():
-        manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
-        manifest.update(_edit_part(ws))
-        _atomic_write(directory / "manifest.json", _dumps(manifest).encode("utf-8"))
-        return directory
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=directory.parent))
-    try:
-        arrays = _arrays(ws)
-        buf = io.BytesIO()
-        np.savez_compressed(buf, **arrays)
-        (tmp / "arrays.npz").write_bytes(buf.getvalue())
-        ws.data.to_parquet(tmp / "data.parquet", index=False)
-        ws.suggestions.to_csv(tmp / "suggestions.csv", index=False)
-        names = ["arrays.npz", "data.parquet", "suggestions.csv"]
-        for key, frame in ws.extras_frames.items():
-            frame.to_parquet(tmp / f"frame-{key}.parquet", index=False)
-            names.append(f"frame-{key}.parquet")
-        manifest = _manifest(ws, {name: file_sha256(tmp / name) for name in names})
-        (tmp / "manifest.json").write_text(_dumps(manifest), "utf-8")
-        _swap_in(tmp, directory)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with atomic.locked(directory.parent):
+        if edits_only and _same_discovery(ws, directory):
+            manifest = read_manifest(directory)
+            manifest.update(_edit_part(ws), revision=revision)
+            atomic.write_bytes(directory / "manifest.json", _manifest_bytes(manifest))
+            return directory
+        tmp = atomic.temp_dir(directory)
+        try:
+            write_files(ws, tmp, revision)
+            atomic.swap_in(tmp, directory)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return directory
+
+
+def write_files(ws: Workspace, tmp: Path, revision: int = 1) -> None:
+    """Every file of the workspace into the empty directory ``tmp``, the manifest (with
+    checksums) last. Not atomic by itself: for directories swapped in afterwards."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **_arrays(ws))
+    (tmp / "arrays.npz").write_bytes(buf.getvalue())
+    ws.data.to_parquet(tmp / "data.parquet", index=False)
+    ws.suggestions.to_csv(tmp / "suggestions.csv", index=False)
+    names = ["arrays.npz", "data.parquet", "suggestions.csv"]
+    for key, frame in ws.extras_frames.items():
+        frame.to_parquet(tmp / f"frame-{key}.parquet", index=False)
+        names.append(f"frame-{key}.parquet")
+    manifest = _manifest(ws, {name: file_sha256(tmp / name) for name in names})
+    manifest["revision"] = revision
+    (tmp / "manifest.json").write_bytes(_manifest_bytes(manifest))
+
+
+def _same_discovery(ws: Workspace, directory: Path) -> bool:
+    try:
+        m = read_manifest(directory)
+    except ModelError:
+        return False
+    return (m["provenance"] == json.loads(_dumps(ws.provenance))
+            and m["base_ids"] == list(ws.base_ids) and (directory / "arrays.npz").exists())
+
+
+def read_manifest(directory: str | os.PathLike) -> dict[str, Any]:
+    """The manifest of a saved workspace, checked (JSON, schema, checksum): ModelError if not.
+
+    Cheap (no array is read), so lists of projects can tell damaged ones apart.
+    """
+    directory = Path(directory)
+    mpath = directory / "manifest.json"
+    if not mpath.is_file():
+        raise ModelError(f"{directory}: no manifest.json — this is not a saved persona workspace")
+    try:
+        m = json.loads(mpath.read_bytes().decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ModelError(f"{mpath}: not valid JSON ({_short(str(exc))}) — the workspace is "
+                         "damaged") from None
+    except OSError as exc:
+        raise ModelError(f"{mpath}: cannot be read ({exc.strerror or exc})") from None
+    validate_manifest(m, mpath)
+    return m
+
+
+def validate_manifest(m: Any, where: str | os.PathLike = "manifest.json") -> None:
+    """Raise ModelError unless ``m`` is a manifest this version reads and nobody changed."""
+    if isinstance(m, dict) and m.get("format") == "persona-mining/persona-model":
+        raise ModelError(f"{Path(where).parent}: this is a persona model, not a workspace — give "
+                         "the workspace directory (DIR/workspace as written by `discover --out DIR`)")
+    if isinstance(m, dict) and "schema_version" in m and m["schema_version"] != SCHEMA_VERSION:
+        raise ModelError(f"{where}: workspace schema version {m.get('schema_version')!r}, this "
+                         f"version of persona-mining reads version {SCHEMA_VERSION}")
+    from jsonschema import Draft202012Validator
+
+    errors = list(Draft202012Validator(_manifest_schema()).iter_errors(m))
+    if errors:
+        e = min(errors, key=lambda e: (len(e.absolute_path), [str(p) for p in e.absolute_path]))
+        at = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e.absolute_path)
+        raise ModelError(f"{where}: damaged at ${at}: {_short(e.message)} — open another "
+                         "project or restore this one from a backup")
+    if "manifest_sha256" in m and m["manifest_sha256"] != manifest_digest(m):
+        raise ModelError(f"{where} does not match its checksum — it was changed outside "
+                         "persona-mining; restore it from a backup or re-run discovery")
+
+
+def manifest_digest(m: Mapping[str, Any]) -> str:
+    """SHA-256 of a manifest's content (without this digest), key order independent."""
+    body = {k: v for k, v in m.items() if k != "manifest_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def is_complete(directory: Path) -> bool:
+    """A directory that holds a whole saved workspace (manifest valid, every file there)."""
+    try:
+        m = read_manifest(directory)
+    except ModelError:
+        return False
+    return all((directory / name).is_file() for name in m["files"])
 
 
 def load(directory: str | os.PathLike) -> Workspace:
     """Load a saved workspace; a damaged or incompatible one raises ModelError."""
     directory = Path(directory)
-    mpath = directory / "manifest.json"
-    if not mpath.exists():
-        raise ModelError(f"{directory}: no manifest.json — this is not a saved persona workspace")
-    try:
-        m = json.loads(mpath.read_text("utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelError(f"{mpath}: not valid JSON ({exc}) — the workspace is damaged") from None
-    if m.get("format") == "persona-mining/persona-model":
-        raise ModelError(f"{directory}: this is a persona model, not a workspace — give the "
-                         "workspace directory (DIR/workspace as written by `discover --out DIR`)")
-    if m.get("schema_version") != SCHEMA_VERSION:
-        raise ModelError(f"{mpath}: workspace schema version {m.get('schema_version')!r}, this "
-                         f"version of persona-mining reads version {SCHEMA_VERSION}")
-    for name, digest in m.get("files", {}).items():
-        if not (directory / name).exists():
+    m = read_manifest(directory)
+    for name, digest in m["files"].items():
+        if not (directory / name).is_file():
             raise ModelError(f"{directory / name} is missing — the workspace is incomplete")
         if file_sha256(directory / name) != digest:
             raise ModelError(f"{directory / name} does not match its checksum — the workspace "
                              "was changed outside persona-mining; re-run discovery")
+    try:
+        ws = _build(directory, m)
+        _check_arrays(ws)
+        ws.state()            # the edit log replays: personas exist, rows are in range
+    except ModelError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError) as exc:
+        raise ModelError(f"{directory}: the saved workspace is damaged ({_short(str(exc) or type(exc).__name__)})"
+                         " — open another project or re-run discovery") from None
+    return ws
+
+
+def _build(directory: Path, m: dict[str, Any]) -> Workspace:
     with np.load(directory / "arrays.npz", allow_pickle=False) as a:
         arr = {k: a[k] for k in a.files}
     data = _restore_dtypes(pd.read_parquet(directory / "data.parquet"))
     suggestions = pd.read_csv(directory / "suggestions.csv")
     frames = {name[len("frame-"):-len(".parquet")]: _restore_dtypes(pd.read_parquet(directory / name))
-              for name in m.get("files", {}) if name.startswith("frame-")}
+              for name in m["files"] if name.startswith("frame-") and name.endswith(".parquet")}
     resamples = Resamples(arr["resample_index"], arr["resample_labels"]) \
         if arr["resample_index"].size else None
     return Workspace(
@@ -231,9 +310,49 @@ def load(directory: str | os.PathLike) -> Workspace:
         prep=FeaturePreprocessor.from_dict(m["preprocessing"]), Z=arr["Z"], map2d=arr["map2d"],
         base_labels=arr["base_labels"], base_ids=tuple(m["base_ids"]),
         confidence=arr["confidence"], resamples=resamples, metrics=m["metrics"],
-        suggestions=suggestions, carried=m.get("carried", {}), lineage=m.get("lineage", {}),
-        edits=tuple(m.get("edits", ())), redo_stack=tuple(m.get("redo", ())),
-        provenance=m["provenance"], extras=m.get("extras", {}), extras_frames=frames)
+        suggestions=suggestions, carried=m["carried"], lineage=m["lineage"],
+        edits=tuple(m["edits"]), redo_stack=tuple(m["redo"]),
+        provenance=m["provenance"], extras=m["extras"], extras_frames=frames)
+
+
+def _check_arrays(ws: Workspace) -> None:
+    """Shapes and ranges that every later step relies on (a consistent, untampered save)."""
+    n = len(ws.data)
+    checks = {
+        "ids": ws.ids.ndim == 1 and len(ws.ids) == n,
+        "Z": ws.Z.ndim == 2 and ws.Z.shape[0] == n and np.issubdtype(ws.Z.dtype, np.number)
+             and bool(np.isfinite(ws.Z).all()),
+        "map2d": ws.map2d.shape == (n, 2) and np.issubdtype(ws.map2d.dtype, np.number)
+                 and bool(np.isfinite(ws.map2d).all()),
+        "base_labels": ws.base_labels.shape == (n,) and np.issubdtype(ws.base_labels.dtype, np.integer)
+                       and (n == 0 or (ws.base_labels.min() >= -1
+                                       and ws.base_labels.max() < len(ws.base_ids))),
+        "confidence": ws.confidence.shape == (n,) and np.issubdtype(ws.confidence.dtype, np.number),
+    }
+    r = ws.resamples
+    if r is not None:
+        checks["resamples"] = (r.index.ndim == 2 and r.index.shape == r.labels.shape
+                               and np.issubdtype(r.index.dtype, np.integer)
+                               and (r.index.size == 0 or (r.index.min() >= 0 and r.index.max() < n)))
+    bad = [name for name, ok in checks.items() if not ok]
+    if bad:
+        raise ModelError(f"arrays.npz: {', '.join(bad)} do not fit the {n:,} customers of the "
+                         "workspace — it is damaged; re-run discovery")
+    rows = [r for e in (*ws.edits, *ws.redo_stack)
+            for r in (e.get("rows") or [i for p in (e.get("parts") or {}).values() for i in p])]
+    if rows and max(rows) >= n:
+        raise ModelError(f"the edit log refers to customer row {max(rows)}, the workspace has "
+                         f"{n:,} — it is damaged")
+
+
+@lru_cache(maxsize=1)
+def _manifest_schema() -> dict[str, Any]:
+    return json.loads(MANIFEST_SCHEMA.read_text("utf-8"))
+
+
+def _short(message: str, n: int = 160) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= n else message[: n - 1] + "…"
 
 
 def _restore_dtypes(data: pd.DataFrame) -> pd.DataFrame:
@@ -272,6 +391,13 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=1, default=_json_default)
 
 
+def _manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    """The manifest as written: plain JSON types first (numpy values, dates), then its digest."""
+    body = json.loads(_dumps({k: v for k, v in manifest.items() if k != "manifest_sha256"}))
+    body["manifest_sha256"] = manifest_digest(body)
+    return _dumps(body).encode("utf-8")
+
+
 def _json_default(o: Any) -> Any:
     if isinstance(o, (np.integer,)):
         return int(o)
@@ -291,28 +417,3 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def _atomic_write(path: Path, payload: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _swap_in(tmp: Path, directory: Path) -> None:
-    """Replace ``directory`` by ``tmp`` with at most a moment where neither is complete."""
-    old = None
-    if directory.exists():
-        old = directory.with_name(f".old-{directory.name}-{os.getpid()}")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(directory, old)
-    os.replace(tmp, directory)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

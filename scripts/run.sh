@@ -7,4 +7,5 @@ REQ=requirements.txt
 . scripts/_venv.sh
 # Compile UMAP's numba kernels into a cache once, so the first discovery in the app is fast.
 export NUMBA_CACHE_DIR="${NUMBA_CACHE_DIR:-$HOME/.cache/persona-mining/numba}"
-exec .venv/bin/python -m streamlit run app.py "$@"
+# workbench.py serves app.py with a private key cookie per browser (who owns which project)
+exec .venv/bin/python -m streamlit run workbench.py "$@"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,40 @@ def test_error_line_names_the_problem(tmp_path):
     r = run("discover", tmp_path / "dup.csv", "--out", tmp_path / "o", "--quiet")
     assert r.returncode == 2
     assert "dup.csv" in r.stderr and "C0" in r.stderr and "customer_id" in r.stderr
+
+
+def _file_size_limit(limit: int):
+    """For a child process: writing beyond ``limit`` bytes into any file fails with EFBIG,
+    like a full disk (RLIMIT_FSIZE needs no root and no special filesystem; Python
+    ignores SIGXFSZ, so the write returns an error instead of killing the process)."""
+    import resource
+
+    def apply():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def test_a_failed_write_keeps_the_previous_outputs(small_csv, tmp_path):
+    out = tmp_path / "res"
+    args = ["discover", small_csv, "--out", out, "--method", "kmeans", "--embedding", "pca",
+            "--bootstrap", "0", "--quiet"]
+    assert run(*args, "--seed", "3", "--k", "4").returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert {"personas.json", "assignments.csv"} <= {str(p) for p in before}
+    table = len(before[Path("workspace/data.parquet")])       # the same data in both runs
+    # the table no longer fits: the run fails after the first output files were written
+    r = subprocess.run([sys.executable, "-m", "persona_mining", *map(str, args), "--seed", "4",
+                        "--k", "3"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                       preexec_fn=_file_size_limit(table - 1))
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert r.returncode == 2 and len(lines) == 1 and "cannot write" in lines[0], r.stderr
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before                        # every previous output intact, nothing left over
+    assert run(*args, "--seed", "4", "--k", "3").returncode == 0      # and a good run replaces them
+    doc = json.loads((out / "personas.json").read_text("utf-8"))
+    assert len(doc["personas"]) == 3
+    umask = os.umask(0)
+    os.umask(umask)
+    for p in (out / "personas.json", out / "assignments.csv", out / "workspace"):
+        assert p.stat().st_mode & 0o777 == (0o777 if p.is_dir() else 0o666) & ~umask   # as usual
+    assert not [p for p in out.rglob("*") if p.name.startswith((".tmp-", ".old-"))]

@@ -43,6 +43,7 @@ def page(small_ws):
 
     def make(path: str, ws=None) -> AppTest:
         at = AppTest.from_file(str(ROOT / path), default_timeout=120)
+        at.session_state["_owner"] = projects.LOCAL_OWNER      # as a browser key would
         at.session_state["workspace"] = small_ws if ws is None else ws
         at.session_state["project"] = "test"
         return at.run()

@@ -1,6 +1,7 @@
 """Real browser, real server: upload, discover, rename, merge, undo, reload, restart.
 
-Screenshots of every page land in tests/_artifacts/ for people to look at.
+Screenshots of every page land in tests/_artifacts/ for people to look at. Every request
+the pages make is recorded (the ``visitors`` fixture): one to another origin fails the test.
 """
 
 from __future__ import annotations
@@ -9,33 +10,13 @@ import re
 
 import pytest
 
+from browser_helpers import goto, persona_names, wait_idle
+
 pytestmark = pytest.mark.e2e
-TIMEOUT = 120_000
 
 
-def wait_idle(page) -> None:
-    """Until Streamlit has finished the current run (its status widget goes away)."""
-    page.wait_for_timeout(400)
-    page.wait_for_function(
-        """() => { const app = document.querySelector('[data-testid="stApp"]');
-                   const s = app && app.getAttribute('data-test-script-state');
-                   return s && s !== 'running' && s !== 'rerunRequested'; }""", timeout=TIMEOUT)
-    page.wait_for_timeout(300)
-
-
-def goto(page, title: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
-    page.get_by_role("heading", level=1).first.wait_for(timeout=TIMEOUT)
-    wait_idle(page)
-
-
-def persona_names(page) -> list[str]:
-    return [h.inner_text().strip() for h in page.locator("h3").all()]
-
-
-def test_workbench_end_to_end(server, browser, shots, small_csv):
-    page = browser.new_page(viewport={"width": 1400, "height": 2200})
-    page.set_default_timeout(TIMEOUT)
+def test_workbench_end_to_end(server, visitors, shots, small_csv):
+    page = visitors.new_page(server, viewport={"width": 1400, "height": 2200})
     page.goto(server.url)
     page.get_by_role("heading", name="Personas").wait_for()
     wait_idle(page)
@@ -116,11 +97,10 @@ def test_workbench_end_to_end(server, browser, shots, small_csv):
     page.close()
 
 
-def test_deep_link_first_request_and_tracking(fresh_server, browser, shots):
+def test_deep_link_first_request_and_tracking(fresh_server, visitors, shots):
     """A bookmark to a page as the very first request of a fresh server goes through the
     router (navigation, sidebar, project); then the Track page scores three months."""
-    page = browser.new_page(viewport={"width": 1400, "height": 2400})
-    page.set_default_timeout(TIMEOUT)
+    page = visitors.new_page(fresh_server, viewport={"width": 1400, "height": 2400})
     page.goto(fresh_server.url + "/track")
     page.get_by_role("heading", name="Track", level=1).wait_for()
     wait_idle(page)
