@@ -29,6 +29,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+# Public, including ``_`` (the gettext convention every page and module uses for its texts).
+__all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "LANGUAGE_NAMES", "LOCALE_DIR", "DOMAIN",
+           "normalise_language", "current_language", "set_language", "language", "catalogue",
+           "reload_catalogues", "_", "gettext", "ngettext", "N_", "fmt_number", "fmt_percent",
+           "fmt_money", "fmt_date"]
+
 LANGUAGES = ("en", "de")
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
