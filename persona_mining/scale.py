@@ -58,9 +58,13 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
             client.close()
         return
     # silence_logs: a task's InputError reaches the user once, as one line, not as a
-    # worker traceback on stderr (the CLI contract).
+    # worker traceback on stderr (the CLI contract). Without a dashboard the scheduler
+    # still serves its health routes, by default on port 8787: a free port instead, else a
+    # second run on the machine gets a "Port 8787 is already in use" warning on stderr.
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, \
+                      dashboard_address=None, silence_logs=logging.CRITICAL,
+                      scheduler_kwargs={"dashboard": False,
+                                        "dashboard_address": "127.0.0.1:0"}) as cluster, \
             Client(cluster) as client:
         try:
             yield client
