@@ -107,6 +107,9 @@ def test_two_visitors_share_a_project_and_edit_it_together(server, visitors, sho
     assert "Von Bob" in persona_names(bob)         # Bob's version is still there, not lost
     bob.screenshot(path=str(shots / "11-conflict.png"))
     sidebar(bob).get_by_role("button", name="Save my version as a new project").click()
+    # Wait for the outcome, not a fixed time: on a loaded machine the rerun the click starts
+    # may begin after wait_idle's first look, which then sees the old sidebar.
+    sidebar(bob).get_by_text(re.compile(r"Open: .*\(mine\)")).wait_for()
     wait_idle(bob)
     assert "(mine)" in sidebar(bob).inner_text() and "Von Bob" in persona_names(bob)
     alice.reload()                                 # Alice's project kept her rename
