@@ -103,8 +103,8 @@ class EventConfig:
 
 _GUESS = {
     "customer": r"^(customer|kunde|client|user|visitor|person|member)(_?id|_?nr|_?no)?$|^(cust|user|customer)id$",
-    "time": r"^(time|timestamp|ts|date|datetime|datum|zeit|event_time|created_at|occurred_at)$",
-    "event": r"^(event|event_type|event_name|touchpoint|action|activity|type|page)$",
+    "time": r"^(time|timestamp|ts|date|datetime|datum|zeit|zeitpunkt|zeitstempel|event_time|created_at|occurred_at)$",
+    "event": r"^(event|event_type|event_name|touchpoint|action|activity|type|page|ereignis|aktion|kontaktpunkt|seite)$",
     "channel": r"^(channel|kanal|medium|source|device)$",
     "value": r"^(value|revenue|amount|price|dollar_value|umsatz|betrag|wert)$",
     "account": r"^(account|account_id|company|company_id|firma|org|organisation_id|organization_id)$",
