@@ -19,6 +19,8 @@ from sklearn.metrics import silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 
+from .consolidate import Consolidation, FactModel, consolidate
+
 UNASSIGNED = -1
 HDBSCAN_FIT_MAX = 30_000    # HDBSCAN fits on at most this many; the rest get approximate_predict
 WARD_FIT_MAX = 5_000        # Ward is O(n^2) in time and memory; the rest join the nearest centre
@@ -35,19 +37,26 @@ class ClusterResult:
     raw_labels: np.ndarray       # before noise assignment
     method: str
     n_clusters: int
+    consolidation: Consolidation | None = None   # hdbscan: the merge sequence of its candidates
 
 
-def cluster(Z: np.ndarray, method: str = "hdbscan", k: int | None = None, min_size: float = 0.02,
-            max_unassigned: float = 0.1, seed: int = 42) -> ClusterResult:
-    """Cluster, order personas by size, then limit the unassigned share."""
+def cluster(Z: np.ndarray, method: str = "hdbscan", k: int | None = None, min_size: float = 0.01,
+            max_unassigned: float = 0.1, seed: int = 42,
+            facts: FactModel | None = None) -> ClusterResult:
+    """Cluster, merge candidates that are not distinct personas (hdbscan, given the
+    behaviour ``facts``), order personas by size, then limit the unassigned share."""
     if method in ("kmeans", "gmm", "ward") and k is None:
         k = best_k(suggest_k(Z, method=method, seed=seed))
     raw, conf = fit_labels(Z, method, k, min_size, seed)
+    cons = None
+    if method == "hdbscan" and facts is not None and (raw >= 0).any():
+        cons = consolidate(raw, facts, seed=seed)
+        raw = cons.labels(k)
     raw = _order_by_size(raw)
     labels, conf = assign_noise(Z, raw, conf, max_unassigned)
     n_clusters = int(labels.max()) + 1 if (labels >= 0).any() else 0
     return ClusterResult(labels=labels, confidence=conf, raw_labels=raw, method=method,
-                         n_clusters=n_clusters)
+                         n_clusters=n_clusters, consolidation=cons)
 
 
 def fit_labels(Z: np.ndarray, method: str, k: int | None, min_size: float,

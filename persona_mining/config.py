@@ -24,8 +24,10 @@ class DiscoverConfig:
         roles: explicit role overrides, column -> role.
         weights: per-feature weights (column -> weight, 1 = neutral, 0 = off).
         method: clustering method: hdbscan (default), kmeans, gmm or ward.
-        k: number of personas for kmeans/gmm/ward (None: suggested automatically).
-        min_size: smallest persona as a share of customers (hdbscan's min cluster size).
+        k: number of personas (None: the engine decides). For kmeans/gmm/ward the number
+            of clusters; for hdbscan the cut of the merge sequence of its candidate groups.
+        min_size: smallest candidate group as a share of customers (hdbscan's min cluster
+            size); candidates that are not distinct are merged, so personas are larger.
         max_unassigned: largest share left unassigned; the rest of the noise is
             assigned to the nearest persona with a lower confidence (1.0 = keep all noise).
         seed: random seed; the same seed and data give the same personas.
@@ -44,7 +46,7 @@ class DiscoverConfig:
     weights: tuple[tuple[str, float], ...] = ()
     method: str = "hdbscan"
     k: int | None = None
-    min_size: float = 0.02
+    min_size: float = 0.01
     max_unassigned: float = 0.10
     seed: int = 42
     embedding: str = "umap"

@@ -7,11 +7,22 @@ gets a transform chosen from its own skew (log1p, Yeo-Johnson or none, shown to
 the user), is standardised and clipped; categories are one-hot with rare levels
 grouped; missing values are imputed and flagged. All fitted parameters are plain
 JSON so a persona model can be saved without pickle.
+
+How much each input column counts (``scale``, shown on the Data page and in the glossary):
+a numeric column has variance 1 after standardising. A category, a yes/no column or a
+missing-value flag is rescaled so that its one-hot block has variance CATEGORY_BUDGET
+(one half) in total, whatever its number of levels: a category then does not outweigh a
+number just because it is one-hot encoded, and counts half because its values jump
+where numbers change gradually (jumps cut the map into islands that are not personas).
+Model columns that are near-copies of each other (|correlation| >= REDUNDANT_CORR, e.g.
+Telco's "No internet service" in six service columns, revenue gross and net) share one
+column's weight, so a fact counts once however often the table repeats it. The user's
+weight multiplies all of this.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Mapping
 
 import numpy as np
@@ -26,6 +37,12 @@ MAX_LEVELS = 30          # one-hot columns per categorical at most; the rest bec
 OTHER = "(other)"
 MISSING = "(missing)"
 _SKEW_SAMPLE = 50_000
+CATEGORY_BUDGET = 0.5    # variance of a categorical / boolean block, relative to a numeric column
+MAX_SCALE = 1.5          # a rare yes/no level is not pushed further away than this
+FLAG_SCALE = 0.5         # "value missing" flags: information, but not a persona on their own
+REDUNDANT_CORR = 0.95    # model columns this correlated are one fact
+_REDUNDANCY_SAMPLE = 5_000
+_REDUNDANCY_MAX_COLUMNS = 2_000   # wider matrices skip the check (cost grows with the square)
 
 
 @dataclass(frozen=True)
@@ -52,6 +69,7 @@ class _NumericStep:
     missing_flag: bool
     weight: float
     reference: str | None = None   # datetime: "days since" this instant (ISO)
+    scale: tuple[float, ...] = ()  # balance per model column (value[, missing flag]); () = 1
 
 
 @dataclass(frozen=True)
@@ -59,6 +77,7 @@ class _CategoricalStep:
     column: str
     levels: tuple[str, ...]    # kept levels, in one-hot order (may include OTHER / MISSING)
     weight: float
+    scale: tuple[float, ...] = ()  # balance per one-hot column; () = 1
 
 
 class FeaturePreprocessor:
@@ -102,7 +121,7 @@ class FeaturePreprocessor:
             steps.append(_fit_numeric(col, days, "datetime", self._w(col), reference=ref_iso))
         for col in self.categorical:
             steps.append(_fit_categorical(col, df[col], self.rare_level_share, self._w(col)))
-        self.steps_ = tuple(s for s in steps if s.weight > 0)
+        self.steps_ = _balance(tuple(s for s in steps if s.weight > 0), df)
         self.features_ = tuple(_infos(self.steps_))
         return self
 
@@ -135,15 +154,18 @@ class FeaturePreprocessor:
             if isinstance(s, _CategoricalStep):
                 rows.append({"column": s.column, "kind": "categorical",
                              "transform": f"one-hot ({len(s.levels)} levels)",
-                             "missing flag": MISSING in s.levels, "weight": s.weight})
+                             "missing flag": MISSING in s.levels, "weight": s.weight,
+                             "balance": _balance_of(s)})
             else:
                 t = {"none": "standardised", "log1p": "log(1+x), standardised",
                      "yeo-johnson": f"Yeo-Johnson (λ={s.lam:.2f}), standardised"}[s.transform]
                 if s.kind == "datetime":
                     t = "days since latest date, " + t
                 rows.append({"column": s.column, "kind": s.kind, "transform": t,
-                             "missing flag": s.missing_flag, "weight": s.weight})
-        return pd.DataFrame(rows, columns=["column", "kind", "transform", "missing flag", "weight"])
+                             "missing flag": s.missing_flag, "weight": s.weight,
+                             "balance": _balance_of(s)})
+        return pd.DataFrame(rows, columns=["column", "kind", "transform", "missing flag", "weight",
+                                           "balance"])
 
     # -- serialisation (JSON, never pickle) ---------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -167,8 +189,10 @@ class FeaturePreprocessor:
             kind = s.pop("type")
             if kind == "categorical":
                 steps.append(_CategoricalStep(column=s["column"], levels=tuple(s["levels"]),
-                                              weight=s["weight"]))
+                                              weight=s["weight"],
+                                              scale=tuple(s.get("scale", ()))))
             else:
+                s["scale"] = tuple(s.get("scale", ()))
                 steps.append(_NumericStep(**s))
         obj.steps_ = tuple(steps)
         obj.features_ = tuple(_infos(obj.steps_))
@@ -245,6 +269,12 @@ def _fit_categorical(col: str, s: pd.Series, rare_share: float, weight: float) -
 
 
 def _transform_step(step: _NumericStep | _CategoricalStep, df: pd.DataFrame) -> np.ndarray:
+    block = _raw_block(step, df)
+    return block * np.asarray(step.scale) if step.scale else block
+
+
+def _raw_block(step: _NumericStep | _CategoricalStep, df: pd.DataFrame) -> np.ndarray:
+    """The step's model columns before balancing: weight x (standardised value | 0/1)."""
     if isinstance(step, _CategoricalStep):
         return _one_hot(step, df[step.column])
     if step.kind == "datetime":
@@ -288,3 +318,63 @@ def _infos(steps: tuple) -> list[FeatureInfo]:
         if s.missing_flag:
             out.append(FeatureInfo(f"{s.column} missing", s.column, "missing-flag", "none", s.weight))
     return out
+
+
+def _balance_of(step) -> float:
+    """The balancing factor of a column's values (not its missing flag), for the UI."""
+    if not step.scale:
+        return 1.0
+    values = step.scale if isinstance(step, _CategoricalStep) else step.scale[:1]
+    return round(float(np.mean(values)), 2)
+
+
+# -- balancing -------------------------------------------------------------------------
+def _balance(steps: tuple, df: pd.DataFrame) -> tuple:
+    """Give every step its per-column ``scale`` (see the module docstring)."""
+    if not steps:
+        return steps
+    sample = df.iloc[:: max(1, len(df) // _REDUNDANCY_SAMPLE)]
+    raw = [_raw_block(s, sample) for s in steps]
+    scales = [_own_scale(s, b) for s, b in zip(steps, raw)]
+    shared = _redundancy_share(np.hstack(raw))
+    out, col = [], 0
+    for s, sc in zip(steps, scales):
+        width = len(sc)
+        factor = sc * shared[col:col + width]
+        col += width
+        out.append(replace(s, scale=tuple(float(round(f, 6)) for f in factor)))
+    return tuple(out)
+
+
+def _own_scale(step, block: np.ndarray) -> np.ndarray:
+    """Categorical / boolean blocks to CATEGORY_BUDGET of variance, flags to FLAG_SCALE."""
+    if isinstance(step, _CategoricalStep) or step.kind == "boolean":
+        hot = block[:, : len(step.levels)] if isinstance(step, _CategoricalStep) else block[:, :1]
+        p = (hot > 0).mean(axis=0)
+        # a yes/no column is a category of two levels in one column: the same distance
+        # between "yes" and "no" as between the two levels of a one-hot pair
+        var = float((p * (1 - p)).sum()) * (1 if isinstance(step, _CategoricalStep) else 2)
+        value = min(np.sqrt(CATEGORY_BUDGET / var), MAX_SCALE) if var > 1e-12 else 1.0
+        scale = np.full(hot.shape[1], value)
+    else:
+        scale = np.ones(1)
+    if not isinstance(step, _CategoricalStep) and step.missing_flag:
+        scale = np.append(scale, FLAG_SCALE)
+    return scale
+
+
+def _redundancy_share(M: np.ndarray) -> np.ndarray:
+    """1/sqrt(number of near-copies) per model column (itself included)."""
+    d = M.shape[1]
+    if d < 2 or d > _REDUNDANCY_MAX_COLUMNS or len(M) < 3:
+        return np.ones(d)
+    sd = M.std(axis=0)
+    ok = sd > 1e-12
+    share = np.ones(d)
+    if ok.sum() < 2:
+        return share
+    with np.errstate(invalid="ignore", divide="ignore"):
+        R = np.abs(np.corrcoef(M[:, ok], rowvar=False))
+    copies = (np.nan_to_num(R) >= REDUNDANT_CORR).sum(axis=1)
+    share[ok] = 1.0 / np.sqrt(np.maximum(copies, 1))
+    return share

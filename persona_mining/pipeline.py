@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import refine
 from .cluster import ClusterResult, cluster, fit_labels, suggest_k
+from .consolidate import FactModel, consolidate, fact_model
 from .config import DiscoverConfig
 from .datasource import DataSource, Dataset, id_column
 from .embed import Embedder
@@ -95,12 +96,13 @@ def discover_frame(frame: pd.DataFrame, report: IngestReport,
         emb = Embedder(config.embedding, config.n_components, config.n_neighbors, config.seed,
                        config.fit_sample).fit(X, progress)
     with timer("clustering"):
+        facts = fact_model(X, prep, config.seed) if config.method == "hdbscan" else None
         result = cluster(emb.embedding_, config.method, config.k, config.min_size,
-                         config.max_unassigned, config.seed)
+                         config.max_unassigned, config.seed, facts=facts)
         suggestions = suggest_k(emb.embedding_, "gmm" if config.method == "gmm" else "kmeans",
                                 seed=config.seed)
     with timer("stability"):
-        reruns = _reruns(emb.embedding_, result, config)
+        reruns = _reruns(emb.embedding_, facts, result, config)
         metrics = _metrics(emb.embedding_, result, config)
     ids = _customer_ids(frame, roles)
     base_ids, carried, lineage = _identities(result, previous, ids)
@@ -168,12 +170,21 @@ def _customer_ids(frame: pd.DataFrame, roles: Any) -> np.ndarray:
     return np.arange(1, len(frame) + 1).astype(str).astype(object)
 
 
-def _reruns(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig):
+def _reruns(Z: np.ndarray, facts: FactModel | None, result: ClusterResult,
+            config: DiscoverConfig):
+    """The clustering again on subsamples, with the same decision on how many personas
+    (hdbscan: candidates merged by the same rule; the others: the same k)."""
     if config.bootstrap == 0 or result.n_clusters == 0:
         return None
     k = result.n_clusters if config.method != "hdbscan" else None
-    refit = lambda Zs: fit_labels(Zs, config.method, k, config.min_size, config.seed)[0]  # noqa: E731
-    return resample(Z, refit, config.bootstrap, config.seed)
+
+    def refit(idx: np.ndarray) -> np.ndarray:
+        raw = fit_labels(Z[idx], config.method, k, config.min_size, config.seed)[0]
+        if facts is None or not (raw >= 0).any():
+            return raw
+        return consolidate(raw, facts.subset(idx), seed=config.seed).labels(config.k)
+
+    return resample(len(Z), refit, config.bootstrap, config.seed)
 
 
 def _metrics(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig) -> dict[str, Any]:

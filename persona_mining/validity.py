@@ -75,17 +75,17 @@ def dbcv(Z: np.ndarray, labels: np.ndarray, seed: int = 0) -> float | None:
     return v if np.isfinite(v) else None
 
 
-def resample(Z: np.ndarray, refit: Callable[[np.ndarray], np.ndarray], n_runs: int,
+def resample(n: int, refit: Callable[[np.ndarray], np.ndarray], n_runs: int,
              seed: int) -> Resamples:
-    """Run ``refit`` (embedding rows -> labels) on ``n_runs`` random subsamples."""
-    n = len(Z)
+    """Run ``refit`` (sorted row positions of a subsample -> their labels) on ``n_runs``
+    random subsamples of the ``n`` customers."""
     m = min(int(SUBSAMPLE_SHARE * n), RESAMPLE_MAX)
     rng = np.random.default_rng(seed + 1)
     index = np.empty((n_runs, m), dtype=np.int64)
     labels = np.empty((n_runs, m), dtype=np.int64)
     for b in range(n_runs):
         idx = np.sort(rng.choice(n, m, replace=False))
-        index[b], labels[b] = idx, refit(Z[idx])
+        index[b], labels[b] = idx, refit(idx)
     return Resamples(index=index, labels=labels)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from persona_mining.features import MISSING, OTHER, FeaturePreprocessor
+from persona_mining.features import FLAG_SCALE, MISSING, OTHER, FeaturePreprocessor
 
 
 @pytest.fixture
@@ -53,7 +53,8 @@ def test_missing_values_imputed_and_flagged(frame):
     prep = _prep().fit(frame)
     X = prep.transform(frame)
     flag = X[:, prep.feature_names_.index("spend missing")]
-    assert flag[:20].tolist() == [1.0] * 20 and flag[20:].sum() == 0
+    # flagged rows carry the flag's balanced value (FLAG_SCALE), the others 0
+    assert flag[:20].tolist() == [FLAG_SCALE] * 20 and flag[20:].sum() == 0
 
 
 def test_rare_levels_grouped_and_unknown_levels_go_to_other(frame):
@@ -63,10 +64,12 @@ def test_rare_levels_grouped_and_unknown_levels_go_to_other(frame):
     new = frame.head(3).copy()
     new["device"] = ["Smart TV", None, "iOS"]
     X = prep.transform(new)
-    assert X[0, names.index(f"device = {OTHER}")] == 1.0
-    assert X[2, names.index("device = iOS")] == 1.0
+    device = [i for i, n in enumerate(names) if n.startswith("device")]
+    # exactly one level is hot per known row (its value is the level's balanced scale)
+    assert np.flatnonzero(X[0, device]).tolist() == [device.index(names.index(f"device = {OTHER}"))]
+    assert np.flatnonzero(X[2, device]).tolist() == [device.index(names.index("device = iOS"))]
     assert f"device = {MISSING}" not in names     # no missing device at fit time
-    assert X[1, [i for i, n in enumerate(names) if n.startswith("device")]].sum() == 0
+    assert X[1, device].sum() == 0
 
 
 def test_weights_scale_and_zero_weight_drops(frame):
