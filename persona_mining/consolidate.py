@@ -40,6 +40,9 @@ STATS_SAMPLE = 50_000        # sufficient statistics from at most this many cust
 # one persona. Calibrated on planted data from four differently built generators
 # (bench/bench_quality.py): the same-persona merges gain < 0.2, distinct personas > 0.3.
 DISTINCT_GAIN = 0.25
+# A persona set is read by people: by default at most this many personas, the most
+# distinct ones (more distinct groups are one click away in the "how many" view).
+MAX_DEFAULT_PERSONAS = 10
 _LOG2PI = float(np.log(2 * np.pi))
 
 
@@ -291,7 +294,8 @@ class Merge:
 class Consolidation:
     candidates: np.ndarray                  # candidate id per customer (-1 noise), as clustered
     merges: tuple[Merge, ...]               # from all candidates down to one persona
-    n_default: int                          # personas where every remaining pair is distinct
+    n_distinct: int                         # personas where every remaining pair is distinct
+    n_default: int                          # the engine's choice: n_distinct, at most the cap
 
     def labels(self, k: int | None = None) -> np.ndarray:
         """Candidate labels merged down to ``k`` personas (None: the default number)."""
@@ -321,10 +325,10 @@ class Consolidation:
 
 
 def consolidate(labels: np.ndarray, facts: FactModel, *, threshold: float = DISTINCT_GAIN,
-                seed: int = 0) -> Consolidation:
+                max_default: int = MAX_DEFAULT_PERSONAS, seed: int = 0) -> Consolidation:
     """Merge the candidate groups in ``labels`` (-1 = noise) most-similar first, all the
     way down to one; the default number of personas is where the closest remaining pair
-    is distinct (``gain >= threshold``)."""
+    is distinct (``gain >= threshold``), at most ``max_default``."""
     labels = np.asarray(labels, dtype=np.int64)
     rng = np.random.default_rng(seed)
     rows = np.flatnonzero(labels >= 0)
@@ -348,8 +352,9 @@ def consolidate(labels: np.ndarray, facts: FactModel, *, threshold: float = DIST
             if c != a:
                 gains[(min(a, c), max(a, c))] = split_gain(scorer, groups[min(a, c)], groups[max(a, c)])
     n_all = len(np.unique(labels[labels >= 0]))
-    return Consolidation(candidates=labels, merges=tuple(merges),
-                         n_default=n_default if n_default is not None else min(1, n_all))
+    n_distinct = n_default if n_default is not None else min(1, n_all)
+    return Consolidation(candidates=labels, merges=tuple(merges), n_distinct=n_distinct,
+                         n_default=min(n_distinct, max_default))
 
 
 def _reasons(scorer: _Scorer, facts: FactModel, a: _Stats, b: _Stats,

@@ -43,6 +43,7 @@ FLAG_SCALE = 0.5         # "value missing" flags: information, but not a persona
 REDUNDANT_CORR = 0.95    # model columns this correlated are one fact
 _REDUNDANCY_SAMPLE = 5_000
 _REDUNDANCY_MAX_COLUMNS = 2_000   # wider matrices skip the check (cost grows with the square)
+_PAIRWISE_MAX_COLUMNS = 300       # up to this width, gaps are handled pair by pair
 
 
 @dataclass(frozen=True)
@@ -336,7 +337,10 @@ def _balance(steps: tuple, df: pd.DataFrame) -> tuple:
     sample = df.iloc[:: max(1, len(df) // _REDUNDANCY_SAMPLE)]
     raw = [_raw_block(s, sample) for s in steps]
     scales = [_own_scale(s, b) for s, b in zip(steps, raw)]
-    shared = _redundancy_share(np.hstack(raw))
+    # levels of one category always depend on each other; copies are across columns
+    step_of = np.concatenate([np.full(b.shape[1], i) for i, b in enumerate(raw)])
+    copies = near_copies(np.hstack(raw)) & (step_of[:, None] != step_of[None, :])
+    shared = 1.0 / np.sqrt(1 + copies.sum(axis=1))
     out, col = [], 0
     for s, sc in zip(steps, scales):
         width = len(sc)
@@ -351,9 +355,9 @@ def _own_scale(step, block: np.ndarray) -> np.ndarray:
     if isinstance(step, _CategoricalStep) or step.kind == "boolean":
         hot = block[:, : len(step.levels)] if isinstance(step, _CategoricalStep) else block[:, :1]
         p = (hot > 0).mean(axis=0)
-        # a yes/no column is a category of two levels in one column: the same distance
-        # between "yes" and "no" as between the two levels of a one-hot pair
-        var = float((p * (1 - p)).sum()) * (1 if isinstance(step, _CategoricalStep) else 2)
+        # with the same budget, a yes/no column lies as far from its other value as the
+        # two levels of a one-hot pair
+        var = float((p * (1 - p)).sum())
         value = min(np.sqrt(CATEGORY_BUDGET / var), MAX_SCALE) if var > 1e-12 else 1.0
         scale = np.full(hot.shape[1], value)
     else:
@@ -363,18 +367,24 @@ def _own_scale(step, block: np.ndarray) -> np.ndarray:
     return scale
 
 
-def _redundancy_share(M: np.ndarray) -> np.ndarray:
-    """1/sqrt(number of near-copies) per model column (itself included)."""
+def near_copies(M: np.ndarray) -> np.ndarray:
+    """Boolean matrix: columns i and j of ``M`` are near-copies (|correlation| >=
+    REDUNDANT_CORR); the diagonal is always set. Matrices wider than
+    _REDUNDANCY_MAX_COLUMNS are not checked (cost grows with the square)."""
     d = M.shape[1]
+    out = np.eye(d, dtype=bool)
     if d < 2 or d > _REDUNDANCY_MAX_COLUMNS or len(M) < 3:
-        return np.ones(d)
-    sd = M.std(axis=0)
-    ok = sd > 1e-12
-    share = np.ones(d)
-    if ok.sum() < 2:
-        return share
-    with np.errstate(invalid="ignore", divide="ignore"):
-        R = np.abs(np.corrcoef(M[:, ok], rowvar=False))
-    copies = (np.nan_to_num(R) >= REDUNDANT_CORR).sum(axis=1)
-    share[ok] = 1.0 / np.sqrt(np.maximum(copies, 1))
-    return share
+        return out
+    ok = np.flatnonzero(np.nanstd(M, axis=0) > 1e-12)
+    if len(ok) < 2:
+        return out
+    if np.isnan(M).any() and len(ok) <= _PAIRWISE_MAX_COLUMNS:
+        # missing cells: correlation over the customers who have both values, so a few
+        # gaps do not hide that two columns say the same thing
+        R = pd.DataFrame(M[:, ok]).corr(min_periods=3).abs().to_numpy()
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            filled = np.where(np.isnan(M[:, ok]), np.nanmean(M[:, ok], axis=0), M[:, ok])
+            R = np.abs(np.corrcoef(filled, rowvar=False))
+    out[np.ix_(ok, ok)] |= np.nan_to_num(R) >= REDUNDANT_CORR
+    return out

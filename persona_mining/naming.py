@@ -35,8 +35,11 @@ class Concept:
 
     pattern: str          # regex on the column name (lower case, underscores as spaces)
     direction: int        # +1: the persona has more of it, -1: less
-    adjective: str
+    adjective: str | None
     noun: str
+    min_ratio: float = 0.0   # only when the persona has at least this multiple of the average
+    postfix: str | None = None   # words after a noun instead of an adjective before it
+    also: str | None = None      # appended with "and" to a noun that has a "with" already
 
 
 # Order matters: the first matching concept wins for a column.
@@ -53,7 +56,9 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(r"service|support|complain|beschwerde|hotline|call|anruf|kontakt|ticket", +1,
             N_("service-intensive"), N_("help seekers")),
     Concept(r"recency|days since|tage seit|since last|last (order|purchase|visit)|inactive", +1,
-            N_("lapsed"), N_("lapsed customers")),
+            N_("lapsed"), N_("lapsed customers"), min_ratio=3.0),
+    Concept(r"recency|days since|tage seit|since last|last (order|purchase|visit)|inactive", +1,
+            N_("occasional"), N_("occasional buyers")),
     Concept(r"recency|days since|tage seit|since last|last (order|purchase|visit)", -1,
             N_("recently active"), N_("recent buyers")),
     Concept(r"tenure|customer since|kunde seit|signup|membership|years with|dauer", +1,
@@ -80,109 +85,147 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(r"categor|variety|kategorie|sortiment", +1, N_("all-round"), N_("all-round shoppers")),
     Concept(r"income|einkommen|salary|gehalt", +1, N_("affluent"), N_("affluent customers")),
     Concept(r"income|einkommen|salary|gehalt", -1, N_("budget"), N_("budget households")),
-    Concept(r"kid|child|kinder", +1, N_("family"), N_("families with young children")),
-    Concept(r"teen|jugend", +1, N_("family"), N_("families with teenagers")),
-    Concept(r"loyal|member|treue|bonus", +1, N_("loyalty-member"), N_("loyalty members")),
+    Concept(r"kid|child|kinder", +1, None, N_("families with young children"),
+            postfix=N_("with young children"), also=N_("young children")),
+    Concept(r"teen|jugend", +1, None, N_("families with teenagers"),
+            postfix=N_("with teenagers"), also=N_("teenagers")),
+    Concept(r"loyal|member|treue|bonus", +1, N_("loyal"), N_("loyal customers")),
     Concept(r"senior|\bage\b|alter", +1, N_("senior"), N_("senior customers")),
 )
 
 
 @dataclass(frozen=True)
 class Fragment:
-    """One distinguishing trait in words: the key it is compared by, its adjective and
-    noun (already translated), and how strongly it sets the persona apart."""
+    """One distinguishing trait in words (already translated): the key it is compared
+    by; a pre-noun ``adjective`` ("night-owl") or, where the words only work after a
+    noun, a ``postfix`` ("with streaming TV"); a ``noun`` that can stand alone; its
+    ``strength`` (effect size) and ``tier``: 0 a behaviour concept, 1 a category level
+    or touchpoint, 2 a column named as it is (used last)."""
 
     key: str
-    adjective: str
     noun: str
     strength: float
+    tier: int = 0
+    adjective: str | None = None
+    postfix: str | None = None
+    phrase: str | None = None     # tier 2: "high page values", to pair with another
+    also: str | None = None       # "teenagers": added with "and" to a noun with a "with"
+    has_with: bool = False        # the noun ends in a "with ..." phrase already
 
 
-def fragments(traits: Sequence, redundant: Mapping[str, str] | None = None) -> list[Fragment]:
-    """Name fragments from a persona's traits (strongest first): one per concept, one per
-    fact (``redundant`` maps a trait's column to the column it repeats), none from
-    bookkeeping levels ("other", "missing") or weak traits."""
+def fragments(traits: Sequence) -> list[Fragment]:
+    """Name fragments from a persona's traits (in the traits' order, strongest first):
+    one per concept, none from bookkeeping levels ("other", "missing") or weak traits.
+    The traits are one per fact already (see profile's fact keys)."""
     out: list[Fragment] = []
-    seen_keys: set[str] = set()
-    seen_facts: set[str] = set()
+    seen: set[str] = set()
     for t in traits:
         if abs(t.effect_size) < MIN_NAME_EFFECT:
             continue
-        fact = (redundant or {}).get(t.column, t.column)
-        if fact in seen_facts:
-            continue
         frag = _fragment(t)
-        if frag is None or frag.key in seen_keys:
+        if frag is None or frag.key in seen:
             continue
-        seen_keys.add(frag.key)
-        seen_facts.add(fact)
+        seen.add(frag.key)
         out.append(frag)
     return out
 
 
+def best_two(frags: Sequence[Fragment]) -> list[Fragment]:
+    """Core and qualifier for a name: the strongest behaviour concept (else the strongest
+    fragment) as the noun, and the strongest remaining fragment, a column named as it is
+    only when nothing better is left, to qualify it."""
+    if not frags:
+        return []
+    core = next((f for f in frags if f.tier == 0), frags[0])
+    rest = [f for f in frags if f is not core]
+    qualifier = next((f for f in rest if f.tier < 2), rest[0] if rest else None)
+    return [core] + ([qualifier] if qualifier else [])
+
+
 def _fragment(t) -> Fragment | None:
     column = _plain(t.column)
+    strength = abs(t.effect_size)
     if t.kind == "categorical":
         level = t.feature.split(" = ", 1)[1]
         if t.effect_size <= 0 or level.startswith("(") or _is_other(level):
             return None
-        return _level_fragment(t.column, level, abs(t.effect_size))
+        return _level_fragment(t.column, level, strength)
     if t.kind == "boolean":
-        return _level_fragment(t.column, "yes" if t.effect_size > 0 else "no", abs(t.effect_size))
+        return _level_fragment(t.column, "yes" if t.effect_size > 0 else "no", strength)
     if _is_other(column):
         return None
     direction = 1 if t.effect_size > 0 else -1
+    shares = bool(re.search(r"share|anteil|rate|quote|ratio", column))
+    touchpoint = bool(_TOUCHPOINT.match(str(t.column)))
+    if direction < 0 and (shares or touchpoint):
+        return None           # "uses the app less" names nobody; what they use instead will
     for c in CONCEPTS:
-        if c.direction == direction and re.search(c.pattern, column):
-            return Fragment(key=f"{c.noun}", adjective=_(c.adjective), noun=_(c.noun),
-                            strength=abs(t.effect_size))
+        if c.direction == direction and re.search(c.pattern, column) and \
+                not (c.min_ratio and (t.ratio is None or t.ratio < c.min_ratio)):
+            return _concept_fragment(c, strength)
     what = _readable(t.column)
-    if _TOUCHPOINT.match(str(t.column)):
-        if direction < 0:
-            return None       # "rarely searches" names nobody; what they do instead will
+    if touchpoint:
         return Fragment(key=f"+{column}", adjective=_("{what}-driven", what=what),
-                        noun=_("{what}-driven customers", what=what), strength=abs(t.effect_size))
+                        noun=_("{what}-driven customers", what=what), strength=strength, tier=1)
     if direction > 0:
-        return Fragment(key=f"+{column}", adjective=_("high-{what}", what=what),
-                        noun=_("Customers with high {what}", what=what), strength=abs(t.effect_size))
-    return Fragment(key=f"-{column}", adjective=_("low-{what}", what=what),
-                    noun=_("Customers with low {what}", what=what), strength=abs(t.effect_size))
+        return Fragment(key=f"+{column}", noun=_("customers with high {what}", what=what),
+                        postfix=_("with high {what}", what=what),
+                        phrase=_("high {what}", what=what), strength=strength, tier=2)
+    return Fragment(key=f"-{column}", noun=_("customers with low {what}", what=what),
+                    postfix=_("with low {what}", what=what),
+                    phrase=_("low {what}", what=what), strength=strength, tier=2)
+
+
+def _concept_fragment(c: Concept, strength: float) -> Fragment:
+    return Fragment(key=c.noun, noun=_(c.noun), strength=strength,
+                    adjective=_(c.adjective) if c.adjective else None,
+                    postfix=_(c.postfix) if c.postfix else None,
+                    also=_(c.also) if c.also else None, has_with=c.postfix is not None)
 
 
 def _level_fragment(column: str, level: str, strength: float) -> Fragment:
     col = _readable(column)
     for c in CONCEPTS:      # "loyalty_member = yes" is the loyalty concept
         if c.direction == 1 and re.search(c.pattern, _plain(column)) and YES.match(level):
-            return Fragment(key=c.noun, adjective=_(c.adjective), noun=_(c.noun), strength=strength)
-    if YES.match(level):
-        return Fragment(key=f"{column}=yes", adjective=_("with {what}", what=col),
-                        noun=_("Customers with {what}", what=col), strength=strength)
-    if NO.match(level):
-        return Fragment(key=f"{column}=no", adjective=_("without {what}", what=col),
-                        noun=_("Customers without {what}", what=col), strength=strength)
+            return _concept_fragment(c, strength)
+    lacking = re.match(r"^(no|kein|keine|ohne)\s+(.+)$", level, re.I)
+    if YES.match(level) or NO.match(level) or lacking:
+        what = col if not lacking else _readable(lacking.group(2))
+        if YES.match(level):
+            return Fragment(key=f"{column}=yes", noun=_("customers with {what}", what=what),
+                            postfix=_("with {what}", what=what), also=what, has_with=True,
+                            strength=strength, tier=1)
+        return Fragment(key=f"{column}={level}", noun=_("customers without {what}", what=what),
+                        postfix=_("without {what}", what=what), strength=strength, tier=1)
     lv = _readable(level)
     return Fragment(key=f"{column}={level}", adjective=_("{level}", level=lv),
-                    noun=_("{level} customers", level=lv), strength=strength)
+                    noun=_("{level} customers", level=lv), strength=strength, tier=1)
 
 
 def compose(parts: Sequence[Fragment]) -> str:
-    """'Night-owl app shoppers': the second fragment qualifies the first one's noun."""
+    """'Night-owl app shoppers', 'Big spenders without internet service': the second
+    fragment qualifies the first one's noun, before or after it as its words need."""
     if not parts:
         return _("Average customers")
     core = parts[0]
     if len(parts) == 1:
         return _capital(core.noun)
-    qualifier = parts[1]
-    if qualifier.adjective.startswith(("with ", "without ", "mit ", "ohne ")):
-        return _capital(_("{noun} {qualifier}", noun=core.noun, qualifier=qualifier.adjective))
-    return _capital(_("{qualifier} {noun}", qualifier=qualifier.adjective, noun=core.noun))
+    q = parts[1]
+    if core.phrase and q.phrase:
+        return _capital(_("customers with {first} and {second}", first=core.phrase,
+                          second=q.phrase))
+    if q.adjective:
+        return _capital(_("{qualifier} {noun}", qualifier=q.adjective, noun=core.noun))
+    if core.has_with and q.also:    # "customers with streaming TV and streaming movies"
+        return _capital(_("{noun} and {more}", noun=core.noun, more=q.also))
+    return _capital(_("{noun} {qualifier}", noun=core.noun, qualifier=q.postfix))
 
 
 def unique_names(frags: Mapping[str, Sequence[Fragment]],
                  taken: Sequence[str] = ()) -> dict[str, str]:
     """One name per persona (``frags``: persona id -> fragments, strongest first), all
     different from each other and from ``taken`` (names the user gave other personas)."""
-    names = {pid: compose(list(f[:2])) for pid, f in frags.items()}
+    names = {pid: compose(best_two(f)) for pid, f in frags.items()}
     for _round in range(4):
         clashes = _clashes(names, taken)
         if not clashes:
@@ -213,7 +256,9 @@ def _contrast_name(pid: str, others: Sequence[str], frags: Mapping[str, Sequence
     theirs = {f.key: max((g.strength for o in others for g in frags[o] if g.key == f.key), default=0.0)
               for f in own}
     ranked = sorted(own, key=lambda f: -(f.strength - theirs[f.key]))
-    core = own[0] if theirs[own[0].key] < own[0].strength else ranked[0]
+    core = best_two(own)[0]
+    if theirs[core.key] >= core.strength:
+        core = ranked[0]
     rest = [f for f in ranked if f.key != core.key]
     return compose([core] + rest[:1])
 
@@ -226,14 +271,14 @@ def _plain(column: str) -> str:
 
 def _readable(text: str) -> str:
     """Column names and levels as people read them: underscores and CamelCase to spaces,
-    umlauts and capitals of acronyms kept."""
-    s = str(text)
-    if s.upper() == s and len(s) > 3:
-        s = s.lower()
-    s = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", s)
-    s = re.sub(r"[_]+|\s+", " ", s).strip()
-    s = re.sub(r"^(event|channel|role) share: ?", "", s)
-    return s[:1].lower() + s[1:] if s[:1].isupper() and not s[1:2].isupper() else s
+    words in lower case, acronyms ("DSL", "TV", "iOS") and umlauts as written."""
+    s = re.sub(r"^(event|channel|role)_share: ?", "", str(text).strip())
+    if s.upper() == s and len(re.sub(r"[\W_]", "", s)) > 4:
+        s = s.lower()                                  # SHOUTED names
+    s = re.sub(r"(?<=[a-zäöüß])(?=[A-ZÄÖÜ][a-zäöüß])", " ", s)
+    words = [w for w in re.split(r"[_\s]+", s) if w]
+    return " ".join(w if sum(ch.isupper() for ch in w) > 1 or w[1:].lower() != w[1:]
+                    else w.lower() for w in words)
 
 
 def _is_other(text: str) -> bool:

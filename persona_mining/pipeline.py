@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import refine
-from .cluster import ClusterResult, cluster, fit_labels, suggest_k
+from .cluster import SUGGEST_SAMPLE, ClusterResult, cluster, fit_labels, suggest_k
 from .consolidate import FactModel, consolidate, fact_model
 from .config import DiscoverConfig
 from .datasource import DataSource, Dataset, id_column
@@ -21,12 +21,13 @@ from .errors import InputError
 from .events import EventConfig
 from .features import FeaturePreprocessor
 from .ingest import IngestReport, check_usable, coerce_types, infer_roles, quality_report
-from .validity import dbcv, resample, silhouette
+from .validity import Resamples, dbcv, resample, silhouette
 from .roles import ID, PII, TEXT
 from .workspace import Workspace, make_provenance
 
 ProgressFn = Callable[[str, float], None]
 STAGES = ("read", "roles", "features", "embedding", "clustering", "stability", "profiles")
+MAX_SHOWN_K = 20      # the "how many personas" view lists at most this many
 
 
 def discover(source: DataSource | Dataset | str | os.PathLike | bytes,
@@ -74,7 +75,7 @@ def discover_frame(frame: pd.DataFrame, report: IngestReport,
                    config: DiscoverConfig = DiscoverConfig(), *,
                    progress: ProgressFn | None = None,
                    previous: Workspace | None = None) -> Workspace:
-    """Roles -> features -> embedding -> clusters -> stability, timed per stage.
+    """Roles -> features -> embedding -> clusters -> how many -> stability, timed per stage.
 
     With ``previous`` (re-discovery), new clusters inherit the ids, names and notes of
     the old personas they overlap most (see refine.match_lineage).
@@ -95,27 +96,76 @@ def discover_frame(frame: pd.DataFrame, report: IngestReport,
     with timer("embedding"):
         emb = Embedder(config.embedding, config.n_components, config.n_neighbors, config.seed,
                        config.fit_sample).fit(X, progress)
-    with timer("clustering"):
-        facts = fact_model(X, prep, config.seed) if config.method == "hdbscan" else None
-        result = cluster(emb.embedding_, config.method, config.k, config.min_size,
-                         config.max_unassigned, config.seed, facts=facts)
-        suggestions = suggest_k(emb.embedding_, "gmm" if config.method == "gmm" else "kmeans",
-                                seed=config.seed)
-    with timer("stability"):
-        reruns = _reruns(emb.embedding_, facts, result, config)
-        metrics = _metrics(emb.embedding_, result, config)
     ids = _customer_ids(frame, roles)
-    base_ids, carried, lineage = _identities(result, previous, ids)
-    ws = Workspace(config=config, source=report, roles=roles, quality=quality, data=data, ids=ids, prep=prep,
-                   Z=emb.embedding_, map2d=emb.map_, base_labels=result.labels,
-                   base_ids=base_ids, confidence=result.confidence, resamples=reruns,
-                   metrics=metrics, suggestions=suggestions, carried=carried, lineage=lineage,
-                   provenance=make_provenance(config, report.to_dict()))
+    ws = Workspace(config=config, source=report, roles=roles, quality=quality, data=data,
+                   ids=ids, prep=prep, Z=emb.embedding_, map2d=emb.map_,
+                   base_labels=np.full(len(ids), -1, dtype=np.int64), base_ids=(),
+                   confidence=np.zeros(len(ids)), resamples=None, metrics={},
+                   suggestions=pd.DataFrame(), provenance=make_provenance(config, report.to_dict()))
     ws.memo("X", lambda: X)           # already computed: the workspace keeps it
+    return _personas_on_map(ws, config, timer, previous)
+
+
+def with_personas(ws: Workspace, k: int | None, *, progress: ProgressFn | None = None) -> Workspace:
+    """The same customers, features and map with ``k`` personas (None: the engine's own
+    choice): the "how many personas" view's one click. hdbscan cuts its merge sequence
+    at ``k``, the other methods cluster again with ``k``; names and notes carry over to
+    the personas that share most customers with the current ones."""
+    config = ws.config.replace(k=k)
+    return _personas_on_map(ws, config, _Timer(progress), previous=ws)
+
+
+def _personas_on_map(ws: Workspace, config: DiscoverConfig, timer: "_Timer",
+                     previous: Workspace | None) -> Workspace:
+    """Clusters -> how many personas -> stability -> profiles, on the workspace's map."""
+    Z, X = ws.Z, ws.X
+    with timer("clustering"):
+        facts = fact_model(X, ws.prep, config.seed) if config.method == "hdbscan" else None
+        result = cluster(Z, config.method, config.k, config.min_size, config.max_unassigned,
+                         config.seed, facts=facts)
+    with timer("stability"):
+        reruns, rerun_k = _reruns(Z, facts, result, config)
+        metrics = {**_metrics(Z, result, config), "rerun_n_personas": rerun_k}
+        suggestions = how_many_table(Z, result, config)
+    base_ids, carried, lineage = _identities(result, previous, ws.ids)
+    new = ws.with_new_personas(
+        config=config, base_labels=result.labels, base_ids=base_ids,
+        confidence=result.confidence, resamples=reruns, metrics=metrics,
+        suggestions=suggestions, carried=carried, lineage=lineage, edits=(), redo_stack=(),
+        provenance=make_provenance(config, ws.source.to_dict()))
     with timer("profiles"):
-        ws.personas()
-    ws.metrics["seconds"] = timer.seconds
-    return ws
+        new.personas()
+    new.metrics["seconds"] = {**ws.metrics.get("seconds", {}), **timer.seconds} \
+        if previous is ws else timer.seconds
+    return new
+
+
+def how_many_table(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig) -> pd.DataFrame:
+    """Evidence for the number of personas, one row per possible number ``k``.
+
+    hdbscan: how distinct the closest pair of personas is at ``k`` (the evidence lost by
+    merging them, nats per customer of the smaller one; at least DISTINCT_GAIN means
+    distinct), what sets that pair apart, the silhouette of that cut, and which ``k`` the
+    engine chose. Other methods: silhouette (and BIC for gmm) of k-means / gmm fits.
+    """
+    if result.consolidation is None:
+        return suggest_k(Z, "gmm" if config.method == "gmm" else "kmeans", seed=config.seed)
+    cons = result.consolidation
+    rng = np.random.default_rng(config.seed)
+    idx = rng.choice(len(Z), min(len(Z), SUGGEST_SAMPLE), replace=False)
+    rows = []
+    for m in cons.merges:
+        if m.n_before > MAX_SHOWN_K:
+            continue
+        cut = cons.labels(m.n_before)[idx]
+        keep = cut >= 0
+        sil = silhouette(Z[idx][keep], cut[keep], config.seed)
+        rows.append({"k": m.n_before, "closest_gain": round(m.gain, 4),
+                     "closest_differ_in": " | ".join(c for c, _ in m.reasons),
+                     "silhouette": sil, "bic": None, "chosen": m.n_before == result.n_clusters})
+    rows.append({"k": 1, "closest_gain": None, "closest_differ_in": "", "silhouette": None,
+                 "bic": None, "chosen": result.n_clusters == 1})
+    return pd.DataFrame(rows).sort_values("k").reset_index(drop=True)
 
 
 # -- steps -----------------------------------------------------------------------------
@@ -171,20 +221,23 @@ def _customer_ids(frame: pd.DataFrame, roles: Any) -> np.ndarray:
 
 
 def _reruns(Z: np.ndarray, facts: FactModel | None, result: ClusterResult,
-            config: DiscoverConfig):
+            config: DiscoverConfig) -> tuple[Resamples | None, list[int]]:
     """The clustering again on subsamples, with the same decision on how many personas
-    (hdbscan: candidates merged by the same rule; the others: the same k)."""
+    (hdbscan: candidates merged by the same rule; the others: the same k). Also returns
+    how many personas each rerun chose: agreement on the number is evidence for it."""
     if config.bootstrap == 0 or result.n_clusters == 0:
-        return None
+        return None, []
     k = result.n_clusters if config.method != "hdbscan" else None
+    chosen: list[int] = []
 
     def refit(idx: np.ndarray) -> np.ndarray:
         raw = fit_labels(Z[idx], config.method, k, config.min_size, config.seed)[0]
-        if facts is None or not (raw >= 0).any():
-            return raw
-        return consolidate(raw, facts.subset(idx), seed=config.seed).labels(config.k)
+        if facts is not None and (raw >= 0).any():
+            raw = consolidate(raw, facts.subset(idx), seed=config.seed).labels(config.k)
+        chosen.append(int(len(np.unique(raw[raw >= 0]))))
+        return raw
 
-    return resample(len(Z), refit, config.bootstrap, config.seed)
+    return resample(len(Z), refit, config.bootstrap, config.seed), chosen
 
 
 def _metrics(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig) -> dict[str, Any]:

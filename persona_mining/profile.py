@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
 
-from .features import MISSING, OTHER, FeaturePreprocessor
+from . import naming
+from .features import MISSING, OTHER, FeaturePreprocessor, near_copies
+from .i18n import _, fmt_number, fmt_percent
 from .validity import Resamples, persona_stability, stability_label
 from .roles import BOOLEAN, CATEGORICAL, DATETIME, LABEL, NUMERIC
 
@@ -27,6 +29,7 @@ MIN_EFFECT = 0.2          # |effect| below this is not "distinguishing"
 N_PROTOTYPES = 5
 RULE_SAMPLE = 20_000
 RULE_DEPTH = 3
+DAYS_AGO = " (days ago)"    # suffix of date columns in the rule frame (a key, never shown)
 
 
 @dataclass(frozen=True)
@@ -84,24 +87,33 @@ class PersonaProfile:
 # -- public entry points ------------------------------------------------------------
 def profile_personas(data: pd.DataFrame, roles: Any, labels: np.ndarray, Z: np.ndarray,
                      X: np.ndarray, prep: FeaturePreprocessor, confidence: np.ndarray,
-                     resamples: Resamples | None = None, seed: int = 42) -> list[PersonaProfile]:
-    """One profile per persona (largest first); ``labels`` holds persona ids or "unassigned"."""
-    table = trait_table(data, labels, X, prep)
+                     resamples: Resamples | None = None, seed: int = 42,
+                     taken_names: Mapping[str, str] | None = None) -> list[PersonaProfile]:
+    """One profile per persona (largest first); ``labels`` holds persona ids or "unassigned".
+
+    Suggested names are unique among the personas and differ from ``taken_names``
+    (persona id -> the name a user gave it), so no two personas are ever called the same.
+    """
     rule_frame = _rule_frame(data, prep)
+    table = trait_table(data, labels, X, prep, facts=_fact_keys(_rule_frame(data, prep, fill=False)))
     label_cols = roles.columns(LABEL)
     n = len(labels)
+    pids = persona_ids(labels)
+    traits = {pid: _top_traits(table, pid) for pid in pids}
+    taken_names = dict(taken_names or {})
+    names = suggest_names({p: t for p, t in traits.items() if p not in taken_names},
+                          taken=list(taken_names.values()))
     out = []
-    for pid in persona_ids(labels):
+    for pid in pids:
         mask = labels == pid
-        traits = _top_traits(table, pid)
-        name, desc = suggest_name(traits, mask.mean())
         stab = persona_stability(mask, resamples)
         out.append(PersonaProfile(
-            id=pid, suggested_name=name, suggested_description=desc,
+            id=pid, suggested_name=names.get(pid) or taken_names[pid],
+            suggested_description=describe_persona(traits[pid], mask.mean()),
             size=int(mask.sum()), share=float(mask.sum() / n),
             stability=stab, stability_label=stability_label(stab),
             mean_confidence=float(confidence[mask].mean()) if mask.any() else 0.0,
-            traits=tuple(traits), rules=tuple(surrogate_rules(rule_frame, mask, seed)),
+            traits=tuple(traits[pid]), rules=tuple(surrogate_rules(rule_frame, mask, seed)),
             prototypes=tuple(int(i) for i in prototypes(Z, mask)),
             label_mix=tuple((c, _mix(data[c], mask)) for c in label_cols),
         ))
@@ -121,8 +133,9 @@ def _natural(s: str) -> tuple:
 
 # -- traits ----------------------------------------------------------------------------
 def trait_table(data: pd.DataFrame, labels: np.ndarray, X: np.ndarray,
-                prep: FeaturePreprocessor) -> pd.DataFrame:
-    """Long table: one row per (persona, feature) with values, effect size and sentence.
+                prep: FeaturePreprocessor, facts: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Long table: one row per (persona, feature) with values, effect size and sentence;
+    ``fact`` names the feature that this one repeats (see :func:`_fact_keys`), else itself.
 
     Also feeds the persona x trait heatmap on the Explore page.
     """
@@ -135,8 +148,10 @@ def trait_table(data: pd.DataFrame, labels: np.ndarray, X: np.ndarray,
             rows += _categorical_rows(step, data[step.column], masks)
         else:
             rows += _numeric_rows(step, data[step.column], X[:, col_index[step.column]], masks)
-    return pd.DataFrame(rows, columns=["persona", "feature", "column", "kind", "persona_value",
-                                       "population_value", "effect_size", "ratio", "sentence"])
+    out = pd.DataFrame(rows, columns=["persona", "feature", "column", "kind", "persona_value",
+                                      "population_value", "effect_size", "ratio", "sentence"])
+    out["fact"] = out["feature"].map(lambda f: (facts or {}).get(f, f))
+    return out
 
 
 def real_traits(table: pd.DataFrame) -> pd.DataFrame:
@@ -217,8 +232,9 @@ def _top_traits(table: pd.DataFrame, pid: str) -> list[Trait]:
     # "Rarely iOS" says less than the level the persona does use: keep positive levels only.
     t = t[(t["kind"] != "categorical") | (t["effect_size"] > 0)]
     t = t[t["abs"] >= MIN_EFFECT].sort_values(["abs", "feature"], ascending=[False, True])
-    # One trait per input column: "device = iOS" and "device = Desktop" say the same thing.
-    t = t.drop_duplicates("column").head(TOP_TRAITS)
+    # One trait per input column ("device = iOS" and "device = Desktop" say the same
+    # thing) and one per fact (Telco's "No internet service" in seven columns is one trait).
+    t = t.drop_duplicates("column").drop_duplicates("fact").head(TOP_TRAITS)
     return [Trait(feature=r.feature, column=r.column, kind=r.kind,
                   persona_value=float(r.persona_value), population_value=float(r.population_value),
                   effect_size=float(r.effect_size),
@@ -226,22 +242,32 @@ def _top_traits(table: pd.DataFrame, pid: str) -> list[Trait]:
                   sentence=r.sentence) for r in t.itertuples()]
 
 
+def _fact_keys(rule_frame: pd.DataFrame, sample: int = 5_000) -> dict[str, str]:
+    """Trait feature -> the first feature it is a near-copy of (itself if none): one-hot
+    levels, flags and numbers whose values across customers (nearly) coincide."""
+    names = [c[: -len(DAYS_AGO)] if c.endswith(DAYS_AGO) else c for c in rule_frame.columns]
+    M = rule_frame.to_numpy(dtype=np.float64)[:: max(1, len(rule_frame) // sample)]
+    copies = near_copies(M)
+    out: dict[str, str] = {}
+    for i, name in enumerate(names):
+        first = int(np.flatnonzero(copies[i])[0])
+        out[name] = out.get(names[first], names[first])
+    return out
+
+
 # -- words -------------------------------------------------------------------------------
-_TOKENS = {"12m": "(12 months)", "avg": "average", "num": "number of", "qty": "quantity",
-           "pct": "%", "nr": "number of", "cnt": "count", "mnt": "spend on", "amt": "amount of",
-           "prods": "products", "freq": "frequency", "trx": "transactions"}
-
-
 def humanize(column: str) -> str:
-    """'orders_12m' -> 'orders (12 months)'; 'NumWebPurchases' -> 'num web purchases'."""
+    """A column name as people read it, in the data's own language: 'orders_12m' ->
+    'orders 12m', 'NumWebPurchases' -> 'num web purchases', 'share_app' -> 'app share',
+    'nachtkäufe_anteil' -> 'nachtkäufe anteil' (umlauts and acronyms kept)."""
     s = str(column)
     if s.upper() == s:          # SHOUTED_COLUMN_NAMES read better in lower case
         s = s.lower()
-    s = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", s)
+    s = re.sub(r"(?<=[a-zäöüß])(?=[A-ZÄÖÜ])", " ", s)
     parts = [p for p in re.split(r"[_\s]+", s) if p]
     if len(parts) == 2 and parts[0].lower() in ("share", "anteil", "pct"):
         parts = [parts[1], parts[0]]          # share_app -> "app share"
-    return " ".join(_TOKENS.get(p.lower(), p.lower() if not p.isupper() else p) for p in parts)
+    return " ".join(p.lower() if not p.isupper() else p for p in parts)
 
 
 def is_share(column: str, value: float) -> bool:
@@ -250,18 +276,18 @@ def is_share(column: str, value: float) -> bool:
 
 
 def fmt(value: float, column: str = "") -> str:
+    """A value for a sentence, in the reader's number format: shares as percent, other
+    numbers with as many decimals as their size needs."""
     if value is None or not np.isfinite(value):
-        return "n/a"
+        return _("n/a")
     if is_share(column, value):
-        return f"{value * 100:.0f} %"
+        return fmt_percent(value)
     a = abs(value)
-    if a >= 1000:
-        return f"{value:,.0f}"
-    if a >= 100:
-        return f"{value:.0f}"
-    if a >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
+    return fmt_number(value, 0 if a >= 100 else 1 if a >= 10 else 2)
+
+
+def _times(ratio: float) -> str:
+    return _("{ratio}×", ratio=fmt_number(ratio, 1))
 
 
 def _numeric_sentence(col: str, kind: str, pv: float, pop: float, ratio: float | None,
@@ -269,53 +295,76 @@ def _numeric_sentence(col: str, kind: str, pv: float, pop: float, ratio: float |
     """'<feature>: <how it differs> (<persona> vs <average>)': the feature first, for scanning."""
     h = humanize(col)
     if kind == "boolean":
-        return f"{h}: {pv * 100:.0f} % (vs {pop * 100:.0f} % overall)"
+        return _("{column}: {value} (vs {overall} overall)", column=h, value=fmt_percent(pv),
+                 overall=fmt_percent(pop))
     if kind == "datetime":
-        return f"{h}: {fmt(pv)} days ago on average (vs {fmt(pop)} days overall)"
-    both = f"({fmt(pv, col)} vs {fmt(pop, col)} on average)"
+        return _("{column}: {days} days ago on average (vs {overall} days overall)", column=h,
+                 days=fmt(pv), overall=fmt(pop))
+    v, o = fmt(pv, col), fmt(pop, col)
     if ratio is not None and ratio >= 1.5:
-        return f"{h}: {ratio:.1f}× the average {both}"
+        return _("{column}: {times} the average ({value} vs {overall} on average)", column=h,
+                 times=_times(ratio), value=v, overall=o)
     if ratio is not None and 0 <= ratio < 0.05:
-        return f"{h}: almost none {both}"
+        return _("{column}: almost none ({value} vs {overall} on average)", column=h, value=v,
+                 overall=o)
     if ratio is not None and 0 <= ratio <= 0.67:
-        return f"{h}: {(1 - ratio) * 100:.0f} % below average {both}"
-    strength = "much " if abs(effect) >= 0.8 else ""
-    return f"{h}: {strength}{'higher' if effect > 0 else 'lower'} than average {both}"
+        return _("{column}: {percent} below average ({value} vs {overall} on average)", column=h,
+                 percent=fmt_percent(1 - ratio), value=v, overall=o)
+    much = abs(effect) >= 0.8
+    if effect > 0 and much:
+        return _("{column}: much higher than average ({value} vs {overall} on average)",
+                 column=h, value=v, overall=o)
+    if effect > 0:
+        return _("{column}: higher than average ({value} vs {overall} on average)",
+                 column=h, value=v, overall=o)
+    if much:
+        return _("{column}: much lower than average ({value} vs {overall} on average)",
+                 column=h, value=v, overall=o)
+    return _("{column}: lower than average ({value} vs {overall} on average)",
+             column=h, value=v, overall=o)
 
 
 def _level_sentence(col: str, level: str, pv: float, pop: float, ratio: float | None) -> str:
-    times = f", {ratio:.1f}×" if ratio is not None and ratio >= 1.5 else ""
-    return f"{humanize(col)} is {level} for {pv * 100:.0f} % (vs {pop * 100:.0f} % overall{times})"
+    if ratio is not None and ratio >= 1.5:
+        return _("{column} is {level} for {value} (vs {overall} overall, {times})",
+                 column=humanize(col), level=level, value=fmt_percent(pv),
+                 overall=fmt_percent(pop), times=_times(ratio))
+    return _("{column} is {level} for {value} (vs {overall} overall)", column=humanize(col),
+             level=level, value=fmt_percent(pv), overall=fmt_percent(pop))
 
 
-def trait_label(t: Trait) -> str:
-    """Two or three words for a name: 'High revenue (12 months)', 'iOS device'."""
+def trait_phrase(t: Trait) -> str:
+    """A trait in a few words for the description: 'orders 12m 2,0× the average'."""
     h = humanize(t.column)
     if t.kind == "categorical":
-        level = t.feature.split(" = ", 1)[1]
-        return f"{level} {h}" if t.effect_size > 0 else f"Rarely {level} {h}"
+        return _("{column} {level} for {value}", column=h, level=t.feature.split(" = ", 1)[1],
+                 value=fmt_percent(t.persona_value))
     if t.kind == "boolean":
-        return h.capitalize() if t.effect_size > 0 else f"No {h}"
-    if t.kind == "datetime":
-        return f"Long ago {h}" if t.effect_size > 0 else f"Recent {h}"
-    return f"{'High' if t.effect_size > 0 else 'Low'} {h}"
+        return _("{column} for {value}", column=h, value=fmt_percent(t.persona_value))
+    if t.ratio is not None and t.ratio >= 1.5:
+        return _("{column} {times} the average", column=h, times=_times(t.ratio))
+    if t.ratio is not None and 0 <= t.ratio <= 0.67:
+        return _("{column} {percent} below average", column=h, percent=fmt_percent(1 - t.ratio))
+    return _("higher {column}", column=h) if t.effect_size > 0 else _("lower {column}", column=h)
 
 
-def suggest_name(traits: Sequence[Trait], share: float) -> tuple[str, str]:
-    """Deterministic short name and one-line description from the strongest traits."""
+def describe_persona(traits: Sequence[Trait], share: float) -> str:
+    """One line for the card: the persona's share and its strongest traits in words."""
     if not traits:
-        return "Average customers", (f"{share * 100:.0f} % of customers; "
-                                     "no trait sets them clearly apart from the average.")
-    labels = [trait_label(t) for t in traits[:2]]
-    labels[1:] = [lb[0].lower() + lb[1:] if lb[:2] in ("Hi", "Lo", "No", "Re", "Lo") else lb
-                  for lb in labels[1:]]
-    name = " & ".join(labels)
-    if name[0].islower() and not name[1:2].isupper():   # keep "iOS", "eBay" as written
-        name = name[0].upper() + name[1:]
-    parts = [trait_label(t).lower() if not trait_label(t)[1:2].isupper() else trait_label(t)
-             for t in traits[:4]]
-    said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return name, f"{share * 100:.0f} % of customers. Compared with the average customer: {said}."
+        return _("{share} of customers; no trait sets them clearly apart from the average.",
+                 share=fmt_percent(share))
+    parts = [trait_phrase(t) for t in traits[:4]]
+    said = parts[0] if len(parts) == 1 else _("{items} and {last}", items=", ".join(parts[:-1]),
+                                                 last=parts[-1])
+    return _("{share} of customers. Compared with the average customer: {traits}.",
+             share=fmt_percent(share), traits=said)
+
+
+def suggest_names(traits: Mapping[str, Sequence[Trait]],
+                  taken: Sequence[str] = ()) -> dict[str, str]:
+    """Unique, human names for personas from their traits (see :mod:`naming`), none equal
+    to a name in ``taken`` (names the user gave other personas)."""
+    return naming.unique_names({pid: naming.fragments(t) for pid, t in traits.items()}, taken)
 
 
 def _mix(values: pd.Series, mask: np.ndarray) -> tuple[tuple[str, float], ...]:
@@ -335,8 +384,9 @@ def prototypes(Z: np.ndarray, mask: np.ndarray, n: int = N_PROTOTYPES) -> np.nda
 
 
 # -- surrogate rules -------------------------------------------------------------------------
-def _rule_frame(data: pd.DataFrame, prep: FeaturePreprocessor) -> pd.DataFrame:
-    """Interpretable matrix for the surrogate trees: raw units, one-hot levels by name."""
+def _rule_frame(data: pd.DataFrame, prep: FeaturePreprocessor, fill: bool = True) -> pd.DataFrame:
+    """Interpretable matrix for the surrogate trees: raw units, one-hot levels by name;
+    missing numbers as the median (``fill``) or left missing."""
     cols = {}
     for step in prep.steps_:
         raw = data[step.column]
@@ -348,10 +398,10 @@ def _rule_frame(data: pd.DataFrame, prep: FeaturePreprocessor) -> pd.DataFrame:
         elif step.kind == "datetime":
             ref = pd.Timestamp(step.reference) if step.reference else pd.Timestamp("1970-01-01")
             days = (ref - pd.to_datetime(raw, errors="coerce")).dt.total_seconds() / 86400.0
-            cols[f"{step.column} (days ago)"] = days.fillna(days.median()).to_numpy(float)
+            cols[f"{step.column}{DAYS_AGO}"] = (days.fillna(days.median()) if fill else days).to_numpy(float)
         else:
             v = pd.to_numeric(raw, errors="coerce")
-            cols[step.column] = v.fillna(v.median()).to_numpy(float)
+            cols[step.column] = (v.fillna(v.median()) if fill else v).to_numpy(float)
     return pd.DataFrame(cols, index=data.index)
 
 
@@ -416,18 +466,23 @@ def _conditions(bounds: dict) -> list[str]:
     conds = []
     for f, (lo, hi) in bounds.items():
         if " = " in f:   # one-hot: <= 0.5 means "is not", > 0.5 means "is"
-            conds.append(f"{humanize(f.split(' = ')[0])} is {f.split(' = ', 1)[1]}" if lo >= 0.5
-                         else f"{humanize(f.split(' = ')[0])} is not {f.split(' = ', 1)[1]}")
-        elif np.isfinite(lo) and np.isfinite(hi):
-            conds.append(f"{fmt(lo, f)} < {humanize(f)} ≤ {fmt(hi, f)}")
+            col, level = humanize(f.split(" = ")[0]), f.split(" = ", 1)[1]
+            conds.append(_("{column} is {level}", column=col, level=level) if lo >= 0.5
+                         else _("{column} is not {level}", column=col, level=level))
+            continue
+        col = _("{column} (days ago)", column=humanize(f[: -len(DAYS_AGO)])) \
+            if f.endswith(DAYS_AGO) else humanize(f)
+        if np.isfinite(lo) and np.isfinite(hi):
+            conds.append(_("{low} < {column} ≤ {high}", low=fmt(lo, f), column=col, high=fmt(hi, f)))
         elif np.isfinite(lo):
-            conds.append(f"{humanize(f)} > {fmt(lo, f)}")
+            conds.append(_("{column} > {low}", column=col, low=fmt(lo, f)))
         else:
-            conds.append(f"{humanize(f)} ≤ {fmt(hi, f)}")
+            conds.append(_("{column} ≤ {high}", column=col, high=fmt(hi, f)))
     return conds
 
 
 def _rule_text(conds: list[str], fidelity: float, coverage: float) -> str:
-    when = " and ".join(conds) if conds else "any customer"
-    return (f"{when} → {fidelity * 100:.0f} % of these customers belong to this persona "
-            f"(covers {coverage * 100:.0f} % of it)")
+    when = _(" and ").join(conds) if conds else _("any customer")
+    return _("{conditions} → {fidelity} of these customers belong to this persona "
+             "(covers {coverage} of it)", conditions=when, fidelity=fmt_percent(fidelity),
+             coverage=fmt_percent(coverage))

@@ -36,7 +36,8 @@ import pandas as pd
 
 from . import atomic, refine
 from .config import DiscoverConfig
-from .errors import ModelError
+from .errors import InputError, ModelError
+from .i18n import _
 from .features import FeaturePreprocessor
 from .ingest import ColumnRoles, IngestReport, QualityReport
 from .validity import Resamples
@@ -104,9 +105,11 @@ class Workspace:
         """Profiles of the current personas (after edits), largest first; cached per edit."""
         from .profile import profile_personas
 
+        st = self.state()
+        given = {pid: f["name"] for pid, f in st.fields.items() if f.get("name")}
         return self.memo(("profiles", len(self.edits)), lambda: profile_personas(
-            self.data, self.roles, self.state().labels, self.Z, self.X, self.prep,
-            self.confidence, self.resamples, seed=self.config.seed))
+            self.data, self.roles, st.labels, self.Z, self.X, self.prep,
+            self.confidence, self.resamples, seed=self.config.seed, taken_names=given))
 
     def persona_name(self, pid: str) -> str:
         st = self.state()
@@ -120,10 +123,21 @@ class Workspace:
 
     # -- edits (each returns a new workspace) ---------------------------------------------
     def with_edit(self, edit: Mapping[str, Any]) -> "Workspace":
+        self._check_unique_name(edit)
         new = dataclasses.replace(self, edits=self.edits + (dict(edit),), redo_stack=(),
                                   _cache=self._shared_cache())
         new.state()   # validate now: a bad edit fails here, not on the next render
         return new
+
+    def _check_unique_name(self, edit: Mapping[str, Any]) -> None:
+        """Two personas never share a name: a rename to another persona's name is refused."""
+        if edit.get("op") != "set" or edit.get("field") != "name" or not edit.get("value"):
+            return
+        wanted = str(edit["value"]).strip().casefold()
+        for p in self.personas():
+            if p.id != edit.get("persona") and self.persona_name(p.id).strip().casefold() == wanted:
+                raise InputError(_("Another persona is already called “{name}”: choose a "
+                                   "different name.", name=str(edit["value"]).strip()))
 
     def undo(self) -> "Workspace":
         if not self.edits:
@@ -137,6 +151,12 @@ class Workspace:
             return self
         return dataclasses.replace(self, edits=self.edits + (self.redo_stack[-1],),
                                    redo_stack=self.redo_stack[:-1], _cache=self._shared_cache())
+
+    def with_new_personas(self, **changes: Any) -> "Workspace":
+        """Other personas on the same customers, features and map (e.g. another number of
+        personas): ``changes`` replace fields; derived values that do not depend on the
+        personas are kept, the rest is recomputed on demand."""
+        return dataclasses.replace(self, **changes, _cache=self._shared_cache())
 
     def _shared_cache(self) -> dict:
         # X does not depend on edits; state/profiles are keyed by edit count, which

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from persona_mining.features import FLAG_SCALE, MISSING, OTHER, FeaturePreprocessor
+from persona_mining.features import CATEGORY_BUDGET, FLAG_SCALE, MISSING, OTHER, FeaturePreprocessor
 
 
 @pytest.fixture
@@ -94,3 +94,50 @@ def test_datetime_becomes_days_since_latest(frame):
     prep = _prep().fit(frame)
     step = [s for s in prep.steps_ if s.column == "signup"][0]
     assert step.kind == "datetime" and step.reference.startswith("2025-")
+
+
+def test_a_category_counts_as_much_as_any_other_however_many_levels():
+    """Each categorical block has CATEGORY_BUDGET of variance, whatever its level count,
+    and a yes/no column is as far from its other value as a two-level category."""
+    rng = np.random.default_rng(0)
+    n = 4000
+    frame = pd.DataFrame({"spend": rng.gamma(2, 50, n),
+                          "two": rng.choice(["a", "b"], n),
+                          "ten": rng.choice([f"l{i}" for i in range(10)], n),
+                          "flag": rng.random(n) < 0.5})
+    prep = FeaturePreprocessor(numeric=("spend",), categorical=("two", "ten"),
+                               boolean=("flag",)).fit(frame)
+    X = prep.transform(frame)
+    names = prep.feature_names_
+    block = lambda col: X[:, [i for i, nm in enumerate(names) if nm.startswith(col + " =")]]  # noqa: E731
+    for col in ("two", "ten"):
+        assert block(col).var(axis=0).sum() == pytest.approx(CATEGORY_BUDGET, rel=0.05)
+    assert X[:, names.index("spend")].var() == pytest.approx(1.0, rel=0.05)
+    two = block("two")
+    two_distance = np.linalg.norm(two[frame["two"] == "a"][0] - two[frame["two"] == "b"][0])
+    flag = X[:, names.index("flag")]
+    assert flag.max() - flag.min() == pytest.approx(two_distance, rel=0.05)
+
+
+def test_one_fact_in_several_columns_counts_once():
+    """Near-copies share one column's weight: six 'No internet service' levels and the
+    'No' of the internet column are one fact, gross and net revenue are one fact."""
+    rng = np.random.default_rng(1)
+    n = 3000
+    internet = rng.choice(["DSL", "Fiber", "No"], n, p=[.4, .4, .2])
+    frame = pd.DataFrame({"internet": internet, "revenue": rng.gamma(2, 40, n)})
+    frame["revenue_net"] = frame["revenue"] / 1.19
+    for i in range(6):
+        frame[f"s{i}"] = np.where(internet == "No", "No internet service",
+                                  np.where(rng.random(n) < .5, "Yes", "No"))
+    cats = ("internet", *[f"s{i}" for i in range(6)])
+    prep = FeaturePreprocessor(numeric=("revenue", "revenue_net"), categorical=cats).fit(frame)
+    steps = {s.column: s for s in prep.steps_}
+    no_internet = steps["s0"].scale[steps["s0"].levels.index("No internet service")]
+    yes = steps["s0"].scale[steps["s0"].levels.index("Yes")]
+    assert no_internet == pytest.approx(yes / np.sqrt(7), rel=0.1)
+    X = prep.transform(frame)
+    names = prep.feature_names_
+    together = X[:, names.index("revenue")].var() + X[:, names.index("revenue_net")].var()
+    assert together == pytest.approx(1.0, rel=0.05)
+    assert prep.describe().set_index("column").loc["revenue", "balance"] == pytest.approx(0.71, abs=0.01)

@@ -211,6 +211,10 @@ def _infer_column(s: pd.Series, norm: str) -> tuple[str, str]:
     date = _datetime_reason(norm, kind, sample, texts)
     if date:
         return DATETIME, date
+    if kind == "numeric" and _CODE_NAME.search(norm) and n_distinct <= _MAX_CODES \
+            and _whole_numbers(sample):
+        return CATEGORICAL, (f"whole numbers named like codes of a category "
+                             f"({_count(n_distinct, 'distinct value')})")
     if kind == "numeric":
         where = " in the sample" if len(sample) < len(values) else ""
         return NUMERIC, f"numbers ({_count(n_distinct, 'distinct value')}{where})"
@@ -219,6 +223,20 @@ def _infer_column(s: pd.Series, norm: str) -> tuple[str, str]:
     if _number_plan(texts) is not None:
         return NUMERIC, "numbers stored as text"
     return _text_or_categorical(texts, n_distinct)
+
+
+# Numbers that stand for categories (UCI Online Shoppers' Browser, Region, TrafficType,
+# OperatingSystems): "browser 2" is not twice "browser 1".
+_CODE_NAME = re.compile(
+    r"(^|_)(type|types|code|codes|kind|category|categories|class|region|regions|browser|"
+    r"browsers|operating_systems?|os|platform|country|state|channel|device|source|medium|"
+    r"typ|art|kategorie|klasse|land|gebiet|bundesland|kanal|geraet|gerät|quelle)($|_)")
+_MAX_CODES = 30
+
+
+def _whole_numbers(sample: pd.Series) -> bool:
+    v = pd.to_numeric(sample, errors="coerce").dropna()
+    return bool(len(v)) and bool((v == v.round()).all())
 
 
 def _is_constant(values: pd.Series) -> bool:
