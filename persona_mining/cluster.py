@@ -38,6 +38,15 @@ class ClusterResult:
     method: str
     n_clusters: int
     consolidation: Consolidation | None = None   # hdbscan: the merge sequence of its candidates
+    strength: np.ndarray | None = None           # clustering's membership strength (hdbscan)
+    max_unassigned: float = 0.1
+
+    def at(self, Z: np.ndarray, k: int) -> "ClusterResult":
+        """The same candidates merged down to ``k`` personas (hdbscan only)."""
+        if self.consolidation is None or self.strength is None:
+            raise ValueError("only a consolidated (hdbscan) result can be cut at another k")
+        return _finish(Z, self.consolidation.labels(k), self.strength, self.method,
+                       self.max_unassigned, self.consolidation)
 
 
 def cluster(Z: np.ndarray, method: str = "hdbscan", k: int | None = None, min_size: float = 0.01,
@@ -47,16 +56,23 @@ def cluster(Z: np.ndarray, method: str = "hdbscan", k: int | None = None, min_si
     behaviour ``facts``), order personas by size, then limit the unassigned share."""
     if method in ("kmeans", "gmm", "ward") and k is None:
         k = best_k(suggest_k(Z, method=method, seed=seed))
-    raw, conf = fit_labels(Z, method, k, min_size, seed)
+    raw, strength = fit_labels(Z, method, k, min_size, seed)
     cons = None
     if method == "hdbscan" and facts is not None and (raw >= 0).any():
         cons = consolidate(raw, facts, seed=seed)
         raw = cons.labels(k)
+    return _finish(Z, raw, strength, method, max_unassigned, cons)
+
+
+def _finish(Z: np.ndarray, raw: np.ndarray, strength: np.ndarray, method: str,
+            max_unassigned: float, cons: Consolidation | None) -> ClusterResult:
+    """Order personas by size, then limit the unassigned share."""
     raw = _order_by_size(raw)
-    labels, conf = assign_noise(Z, raw, conf, max_unassigned)
+    labels, conf = assign_noise(Z, raw, strength, max_unassigned)
     n_clusters = int(labels.max()) + 1 if (labels >= 0).any() else 0
     return ClusterResult(labels=labels, confidence=conf, raw_labels=raw, method=method,
-                         n_clusters=n_clusters, consolidation=cons)
+                         n_clusters=n_clusters, consolidation=cons, strength=strength,
+                         max_unassigned=max_unassigned)
 
 
 def fit_labels(Z: np.ndarray, method: str, k: int | None, min_size: float,

@@ -124,9 +124,13 @@ def _personas_on_map(ws: Workspace, config: DiscoverConfig, timer: "_Timer",
         result = cluster(Z, config.method, config.k, config.min_size, config.max_unassigned,
                          config.seed, facts=facts)
     with timer("stability"):
-        reruns, rerun_k = _reruns(Z, facts, result, config)
-        metrics = {**_metrics(Z, result, config), "rerun_n_personas": rerun_k}
-        suggestions = how_many_table(Z, result, config)
+        reruns = _reruns(Z, facts, result, config)
+        if config.k is None and reruns is not None and result.consolidation is not None:
+            result = _stable_choice(Z, result, reruns)
+        metrics = {**_metrics(Z, result, config), **reruns.summary(result.n_clusters)} \
+            if reruns is not None else _metrics(Z, result, config)
+        suggestions = how_many_table(Z, result, config, reruns)
+        reruns = reruns.at(result.n_clusters) if reruns is not None else None
     base_ids, carried, lineage = _identities(result, previous, ws.ids)
     new = ws.with_new_personas(
         config=config, base_labels=result.labels, base_ids=base_ids,
@@ -140,13 +144,15 @@ def _personas_on_map(ws: Workspace, config: DiscoverConfig, timer: "_Timer",
     return new
 
 
-def how_many_table(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig) -> pd.DataFrame:
+def how_many_table(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig,
+                   reruns: "_Reruns | None" = None) -> pd.DataFrame:
     """Evidence for the number of personas, one row per possible number ``k``.
 
     hdbscan: how distinct the closest pair of personas is at ``k`` (the evidence lost by
     merging them, nats per customer of the smaller one; at least DISTINCT_GAIN means
-    distinct), what sets that pair apart, the silhouette of that cut, and which ``k`` the
-    engine chose. Other methods: silhouette (and BIC for gmm) of k-means / gmm fits.
+    distinct), what sets that pair apart, the silhouette of that cut, the stability of
+    its least stable persona in the reruns (each rerun cut at ``k`` too), and which ``k``
+    the engine chose. Other methods: silhouette (and BIC for gmm) of k-means / gmm fits.
     """
     if result.consolidation is None:
         return suggest_k(Z, "gmm" if config.method == "gmm" else "kmeans", seed=config.seed)
@@ -162,9 +168,11 @@ def how_many_table(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig)
         sil = silhouette(Z[idx][keep], cut[keep], config.seed)
         rows.append({"k": m.n_before, "closest_gain": round(m.gain, 4),
                      "closest_differ_in": " | ".join(c for c, _ in m.reasons),
-                     "silhouette": sil, "bic": None, "chosen": m.n_before == result.n_clusters})
+                     "silhouette": sil, "bic": None, "least_stable": _least_stable(
+                         Z, result, reruns, m.n_before),
+                     "chosen": m.n_before == result.n_clusters})
     rows.append({"k": 1, "closest_gain": None, "closest_differ_in": "", "silhouette": None,
-                 "bic": None, "chosen": result.n_clusters == 1})
+                 "bic": None, "least_stable": None, "chosen": result.n_clusters == 1})
     return pd.DataFrame(rows).sort_values("k").reset_index(drop=True)
 
 
@@ -220,24 +228,74 @@ def _customer_ids(frame: pd.DataFrame, roles: Any) -> np.ndarray:
     return np.arange(1, len(frame) + 1).astype(str).astype(object)
 
 
+class _Reruns:
+    """The clustering again on subsamples, with the same rule for how many personas;
+    for hdbscan each rerun keeps its merge sequence, so it can be cut at any number."""
+
+    def __init__(self, index: np.ndarray, labels: np.ndarray,
+                 merges: list | None = None) -> None:
+        self.index, self.labels, self.merges = index, labels, merges
+
+    def at(self, k: int) -> Resamples:
+        """The reruns' personas when each is cut at ``k`` (hdbscan), else as they are."""
+        if not self.merges:
+            return Resamples(self.index, self.labels)
+        return Resamples(self.index, np.stack([c.labels(k) for c in self.merges]))
+
+    def summary(self, k: int) -> dict[str, Any]:
+        """How many personas the reruns chose on their own: agreement is evidence."""
+        chosen = [c.n_default for c in self.merges] if self.merges else \
+            [int(len(np.unique(lab[lab >= 0]))) for lab in self.labels]
+        return {"rerun_n_personas": chosen,
+                "rerun_agreement": float(np.mean([c == k for c in chosen])) if chosen else None}
+
+
 def _reruns(Z: np.ndarray, facts: FactModel | None, result: ClusterResult,
-            config: DiscoverConfig) -> tuple[Resamples | None, list[int]]:
+            config: DiscoverConfig) -> _Reruns | None:
     """The clustering again on subsamples, with the same decision on how many personas
-    (hdbscan: candidates merged by the same rule; the others: the same k). Also returns
-    how many personas each rerun chose: agreement on the number is evidence for it."""
+    (hdbscan: candidates merged by the same rule; the others: the same k)."""
     if config.bootstrap == 0 or result.n_clusters == 0:
-        return None, []
+        return None
     k = result.n_clusters if config.method != "hdbscan" else None
-    chosen: list[int] = []
+    merges: list = []
 
     def refit(idx: np.ndarray) -> np.ndarray:
         raw = fit_labels(Z[idx], config.method, k, config.min_size, config.seed)[0]
-        if facts is not None and (raw >= 0).any():
-            raw = consolidate(raw, facts.subset(idx), seed=config.seed).labels(config.k)
-        chosen.append(int(len(np.unique(raw[raw >= 0]))))
-        return raw
+        if facts is None:
+            return raw
+        cons = consolidate(raw, facts.subset(idx), seed=config.seed)
+        merges.append(cons)
+        return cons.labels(config.k)
 
-    return resample(len(Z), refit, config.bootstrap, config.seed), chosen
+    res = resample(len(Z), refit, config.bootstrap, config.seed)
+    return _Reruns(res.index, res.labels, merges if facts is not None else None)
+
+
+def _stable_choice(Z: np.ndarray, result: ClusterResult, reruns: _Reruns) -> ClusterResult:
+    """The largest number of personas, at most the distinct ones, at which every persona
+    is found again in the reruns (stability >= SHAKY, Hennig's "not dissolved");
+    the distinct number itself when no smaller one does better."""
+    from .validity import SHAKY
+
+    for k in range(result.n_clusters, 1, -1):
+        if (_least_stable(Z, result, reruns, k) or 0.0) >= SHAKY:
+            return result if k == result.n_clusters else result.at(Z, k)
+    return result
+
+
+def _least_stable(Z: np.ndarray, result: ClusterResult, reruns: "_Reruns | None",
+                  k: int) -> float | None:
+    """Stability of the least stable persona when the result and every rerun are cut at k."""
+    from .validity import persona_stability
+
+    if reruns is None or result.consolidation is None or k < 1:
+        return None
+    # the merged candidates themselves (noise not yet assigned): cheap for every k
+    cut = result.consolidation.labels(k)
+    runs = reruns.at(k)
+    values = [persona_stability(cut == c, runs) for c in np.unique(cut[cut >= 0])]
+    values = [v for v in values if v is not None]
+    return round(min(values), 4) if values else None
 
 
 def _metrics(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig) -> dict[str, Any]:

@@ -101,14 +101,17 @@ def profile_personas(data: pd.DataFrame, roles: Any, labels: np.ndarray, Z: np.n
     pids = persona_ids(labels)
     traits = {pid: _top_traits(table, pid) for pid in pids}
     taken_names = dict(taken_names or {})
-    names = suggest_names({p: t for p, t in traits.items() if p not in taken_names},
-                          taken=list(taken_names.values()))
+    # personas the user named keep a suggestion of their own (shown as "suggested");
+    # the others' suggestions, which are displayed, avoid every name the user gave
+    names = {**suggest_names({p: t for p, t in traits.items() if p in taken_names}),
+             **suggest_names({p: t for p, t in traits.items() if p not in taken_names},
+                             taken=list(taken_names.values()))}
     out = []
     for pid in pids:
         mask = labels == pid
         stab = persona_stability(mask, resamples)
         out.append(PersonaProfile(
-            id=pid, suggested_name=names.get(pid) or taken_names[pid],
+            id=pid, suggested_name=names[pid],
             suggested_description=describe_persona(traits[pid], mask.mean()),
             size=int(mask.sum()), share=float(mask.sum() / n),
             stability=stab, stability_label=stability_label(stab),
