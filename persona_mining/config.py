@@ -21,6 +21,8 @@ class DiscoverConfig:
         id_col: column holding the customer id (None: inferred, else row numbers).
         exclude: columns the user keeps out of the features (role ``ignore``).
         labels: columns kept out of the features but reported per persona.
+        outcomes: outcome columns (churn, response, value ...): kept out of the features,
+            reported per persona as a rate or mean with a confidence interval.
         roles: explicit role overrides, column -> role.
         weights: per-feature weights (column -> weight, 1 = neutral, 0 = off).
         method: clustering method: hdbscan (default), kmeans, gmm or ward.
@@ -42,6 +44,7 @@ class DiscoverConfig:
     id_col: str | None = None
     exclude: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
     roles: tuple[tuple[str, str], ...] = ()
     weights: tuple[tuple[str, float], ...] = ()
     method: str = "hdbscan"
@@ -90,6 +93,7 @@ class DiscoverConfig:
         d = dataclasses.asdict(self)
         d["exclude"] = list(self.exclude)
         d["labels"] = list(self.labels)
+        d["outcomes"] = list(self.outcomes)
         d["roles"] = dict(self.roles)
         d["weights"] = dict(self.weights)
         return d
@@ -106,7 +110,7 @@ class DiscoverConfig:
 def _normalise(d: dict[str, Any]) -> dict[str, Any]:
     """Accept lists/dicts from JSON or widgets and store hashable tuples."""
     out = dict(d)
-    for key in ("exclude", "labels"):
+    for key in ("exclude", "labels", "outcomes"):
         if key in out and out[key] is not None:
             out[key] = tuple(out[key])
     for key in ("roles", "weights"):
