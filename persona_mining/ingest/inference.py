@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..roles import BOOLEAN, CATEGORICAL, CONSTANT, DATETIME, ID, IGNORE, LABEL, NUMERIC, PII, TEXT
+from ..outcomes import outcome_reason
+from ..roles import (BOOLEAN, CATEGORICAL, CONSTANT, DATETIME, ID, IGNORE, LABEL, NUMERIC, OUTCOME,
+                     PII, TEXT)
 from .column_roles import ColumnRole, ColumnRoles
 from .dates import _DATE_SHARE, _best_date_format, _date_name
 from .messages import _count, _pct, _show, _unknown_column
@@ -26,7 +28,7 @@ from .values import SAMPLE_SIZE, _CATEGORY_SHARE, _MAX_CATEGORIES, _is_text, _ki
 
 def infer_roles(df: pd.DataFrame, *, id_col: str | None = None, exclude: Sequence[str] = (),
                 labels: Sequence[str] = (), overrides: Mapping[str, str] | None = None,
-                source: str = "data") -> ColumnRoles:
+                source: str = "data", outcomes: Sequence[str] = ()) -> ColumnRoles:
     """Role of every column, with a plain-words reason (see the module docstring).
 
     Args:
@@ -34,6 +36,9 @@ def infer_roles(df: pd.DataFrame, *, id_col: str | None = None, exclude: Sequenc
         id_col: the customer id column; inferred from names like ``customer_id`` if None.
         exclude: columns to leave out (role ``ignore``).
         labels: columns kept out of the features but reported per persona (role ``label``).
+        outcomes: outcome columns (churn, response, value): kept out of the features and
+            reported per persona as a rate or mean (role ``outcome``, see
+            :mod:`persona_mining.outcomes`).
         overrides: column -> role, applied last.
         source: file name used in error messages.
 
@@ -48,6 +53,7 @@ def infer_roles(df: pd.DataFrame, *, id_col: str | None = None, exclude: Sequenc
                          "its own name", source=source, column=dup)
     named = ([(id_col, "id column")] if id_col is not None else []) \
         + [(c, "excluded column") for c in exclude] + [(c, "label column") for c in labels] \
+        + [(c, "outcome column") for c in outcomes] \
         + [(c, "role override") for c in (overrides or {})]
     for col, what in named:
         if col not in columns:
@@ -66,20 +72,24 @@ def infer_roles(df: pd.DataFrame, *, id_col: str | None = None, exclude: Sequenc
                 role, reason = _id_code_role(df[raw])
             items.append(ColumnRole(col, role, reason))
     roles = ColumnRoles(tuple(items))
-    for col in labels:          # labels are reported per persona: personal data never is
-        item = roles.get(col)
-        if item is not None and item.role == PII:
-            raise InputError(f"{source}: column '{col}' holds personal data ({item.reason}) and "
-                             "cannot be a label reported per persona — leave it out, or if it is "
-                             f"not personal data set its role yourself (e.g. --role {col}=categorical)",
-                             source=source, column=col)
+    # labels and outcomes are reported per persona: personal data never is
+    for cols, what, role in ((labels, "a label", CATEGORICAL), (outcomes, "an outcome", OUTCOME)):
+        for col in cols:
+            item = roles.get(col)
+            if item is not None and item.role == PII:
+                raise InputError(f"{source}: column '{col}' holds personal data ({item.reason}) and "
+                                 f"cannot be {what} reported per persona — leave it out, or if it "
+                                 "is not personal data set its role yourself (e.g. --role "
+                                 f"{col}={role})", source=source, column=col)
     explicit = {c: IGNORE for c in exclude}
     explicit.update({c: LABEL for c in labels})
+    explicit.update({c: OUTCOME for c in outcomes})
+    said = {IGNORE: "left out by you (exclude)", LABEL: "marked as a label by you",
+            OUTCOME: "marked as an outcome by you"}
     if explicit:
         roles = roles.with_overrides(explicit, source)
         roles = ColumnRoles(tuple(
-            ColumnRole(i.column, i.role, "left out by you (exclude)" if i.role == IGNORE
-                       else "marked as a label by you", False) if i.column in explicit else i
+            ColumnRole(i.column, i.role, said[i.role], False) if i.column in explicit else i
             for i in roles.items))
     if overrides:
         roles = roles.with_overrides(overrides, source)
@@ -183,7 +193,7 @@ _BOOL_PAIRS = ({"0", "1"}, {"0.0", "1.0"}, {"true", "false"}, {"yes", "no"}, {"j
 
 def _infer_column(s: pd.Series, norm: str) -> tuple[str, str]:
     """(role, reason) of one column, rules in order: missing, PII, constant, label,
-    boolean, datetime, numeric, free text vs categorical."""
+    outcome, boolean, datetime, numeric, free text vs categorical."""
     values = s.dropna()
     if values.empty:
         return CONSTANT, "all values missing"
@@ -203,6 +213,9 @@ def _infer_column(s: pd.Series, norm: str) -> tuple[str, str]:
         return CONSTANT, f"only one value: {_show(values.iloc[0])}{missing}"
     if _LABEL_NAME.fullmatch(norm) and not (kind == "numeric" and n_distinct > _MAX_CATEGORIES):
         return LABEL, f"name suggests a known segment or label ({n_distinct} values)"
+    outcome = outcome_reason(norm, values)
+    if outcome:
+        return OUTCOME, outcome
     boolean = _boolean_reason(kind, values, texts, n_distinct)
     if boolean:
         return BOOLEAN, boolean
