@@ -21,8 +21,9 @@ from .errors import InputError
 from .events import EventConfig
 from .features import FeaturePreprocessor
 from .ingest import IngestReport, check_usable, coerce_types, infer_roles, quality_report
+from .outcomes import specs_for
+from .roles import ID, OUTCOME, PII, TEXT
 from .validity import Resamples, dbcv, resample, silhouette
-from .roles import ID, PII, TEXT
 from .workspace import Workspace, make_provenance
 
 ProgressFn = Callable[[str, float], None]
@@ -82,12 +83,15 @@ def discover_frame(frame: pd.DataFrame, report: IngestReport,
     """
     timer = _Timer(progress)
     with timer("roles"):
-        roles = infer_roles(frame, id_col=config.id_col, exclude=config.exclude,
-                            labels=config.labels, overrides=config.role_overrides,
-                            source=report.source)
+        inferred = infer_roles(frame, id_col=config.id_col, exclude=config.exclude,
+                               labels=config.labels, outcomes=config.outcomes,
+                               source=report.source)
+        roles = inferred.with_overrides(config.role_overrides, report.source) \
+            if config.role_overrides else inferred
         check_usable(frame, roles, report.source)
         _check_weights(config, roles, report.source)
         data = _stored_columns(coerce_types(frame, roles), roles)
+        specs_for(data, roles.columns(OUTCOME), report.source)   # an unusable outcome fails here
         quality = quality_report(frame, roles)
     with timer("features"):
         prep = FeaturePreprocessor.from_roles(roles, config.weight_map,
@@ -101,7 +105,9 @@ def discover_frame(frame: pd.DataFrame, report: IngestReport,
                    ids=ids, prep=prep, Z=emb.embedding_, map2d=emb.map_,
                    base_labels=np.full(len(ids), -1, dtype=np.int64), base_ids=(),
                    confidence=np.zeros(len(ids)), resamples=None, metrics={},
-                   suggestions=pd.DataFrame(), provenance=make_provenance(config, report.to_dict()))
+                   suggestions=pd.DataFrame(),
+                   provenance={**make_provenance(config, report.to_dict()),
+                               "role_changes": role_changes(inferred, roles)})
     ws.memo("X", lambda: X)           # already computed: the workspace keeps it
     return _personas_on_map(ws, config, timer, previous)
 
@@ -136,7 +142,8 @@ def _personas_on_map(ws: Workspace, config: DiscoverConfig, timer: "_Timer",
         config=config, base_labels=result.labels, base_ids=base_ids,
         confidence=result.confidence, resamples=reruns, metrics=metrics,
         suggestions=suggestions, carried=carried, lineage=lineage, edits=(), redo_stack=(),
-        provenance=make_provenance(config, ws.source.to_dict()))
+        provenance={**make_provenance(config, ws.source.to_dict()),   # the roles stay
+                    "role_changes": ws.provenance.get("role_changes", [])})
     with timer("profiles"):
         new.personas()
     new.metrics["seconds"] = {**ws.metrics.get("seconds", {}), **timer.seconds} \
@@ -211,6 +218,13 @@ def _stored_columns(data: pd.DataFrame, roles: Any) -> pd.DataFrame:
         if pd.api.types.is_string_dtype(s) or s.dtype == object:
             kept[col] = s.astype(object).where(s.notna(), np.nan)
     return kept
+
+
+def role_changes(inferred: Any, roles: Any) -> list[dict[str, str]]:
+    """Columns whose role the user changed from the inferred one (e.g. an outcome taken
+    back as a behaviour feature): recorded in the provenance of every artefact."""
+    return [{"column": i.column, "inferred": inferred.role(i.column), "role": i.role}
+            for i in roles.items if i.column in inferred and inferred.role(i.column) != i.role]
 
 
 def _check_weights(config: DiscoverConfig, roles: Any, source: str) -> None:

@@ -1,5 +1,6 @@
 """:func:`infer_roles`: what every column is for, in plain words the user can check
-and override (the id column, personal data, labels, flags, dates, numbers, categories).
+and override (the id column, personal data, labels, outcomes, flags, dates, numbers,
+categories).
 
 Role inference looks at an evenly spread sample of at most
 :data:`~.values.SAMPLE_SIZE` values per column; only cheap linear checks (uniqueness,
