@@ -3,8 +3,8 @@
 import streamlit as st
 
 from pages._shared import MAP_VERSION, SELECTION, md, workspace
-from persona_mining import charts, selection
-from persona_mining.profile import humanize
+from persona_mining import charts, outcomes, selection
+from persona_mining.i18n import _
 
 ws = workspace()
 st.title("Explore the persona map")
@@ -13,7 +13,7 @@ st.caption("Each dot is a customer; customers who behave alike sit close togethe
            "Double-click the map to clear the rectangle.")
 
 color_by = st.selectbox("Colour by", ["persona"] + charts.colorable_columns(ws), key="color_by",
-                        format_func=lambda c: "persona" if c == "persona" else humanize(c))
+                        format_func=lambda c: "persona" if c == "persona" else charts.column_label(ws, c))
 version = st.session_state.get(MAP_VERSION, 0)
 event = st.altair_chart(charts.map_chart(ws, color_by), width="stretch",
                         on_select="rerun", selection_mode="brush", key=f"map_{version}")
@@ -50,6 +50,19 @@ else:
                "most of them belong to (strongest differences first).")
     st.dataframe(selection.selection_profile(ws, rows), hide_index=True, width="stretch",
                  height="content")
+    picked = outcomes.selection_outcomes(ws, rows)
+    if picked:
+        st.markdown(f"**{_('Outcomes of the selection')}**")
+        st.markdown("\n".join(f"- {md(outcomes.title(f.spec))}: {md(outcomes.sentence(f))}"
+                               for f in picked))
+
+outcome_chart = charts.outcome_chart(ws)
+if outcome_chart is not None:
+    st.subheader(_("Outcomes by persona"), anchor=False)
+    st.caption(_("Each dot is a persona's rate or average, the line through it its 95 % "
+                 "interval; the dashed line is all customers. Outcomes are not used to find "
+                 "the personas."))
+    st.altair_chart(outcome_chart, width="stretch")
 
 st.subheader("Persona sizes", anchor=False)
 st.altair_chart(charts.size_bars(ws), width="stretch")

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from pages._shared import commit, md, user_errors, workspace
-from persona_mining import charts, refine, tables
+from persona_mining import charts, outcomes, refine, tables
 from persona_mining.cards import MIN_LABEL_COUNT
 from persona_mining.events import current_journeys
+from persona_mining.i18n import _
 from persona_mining.profile import humanize
 
 ws = workspace()
@@ -18,6 +19,15 @@ fit = ("Every customer belongs to one of them." if n_out == 0 else
 st.caption(f"{len(personas)} personas found among {ws.n:,} customers in "
            f"“{md(ws.source.source or 'your data')}”. {fit} Edit any card below; "
            "changes are saved automatically.")
+figures = outcomes.persona_outcomes(ws)
+if figures:
+    everyone = "; ".join(f"{md(outcomes.title(f.spec))} {md(outcomes.fmt_value(f.kind, f.value))}"
+                         for f in figures[outcomes.ALL])
+    st.caption(_("Outcomes of all customers: {figures}. Each card shows its persona's outcomes "
+                 "with a 95 % interval; outcomes are not used to find the personas.",
+                 figures=everyone))
+    with st.expander(_("How outcome figures are computed")):
+        st.markdown(md(outcomes.method_note()))
 show_ids = st.toggle("Show customer ids", value=False, key="show_ids",
                      help="Off by default: ids point to real people. Turn on only if you "
                           "need to look a typical customer up.")
@@ -68,6 +78,20 @@ def edit_form(p, fields) -> None:
                     st.rerun()
 
 
+def outcome_row(p) -> None:
+    """The persona's outcomes as metrics (value, change vs all customers) and sentences."""
+    figs = figures.get(p.id, [])
+    if not figs:
+        return
+    st.markdown(f"**{_('Outcomes')}**")
+    for start in range(0, len(figs), 4):
+        row = figs[start:start + 4]
+        for col, fig in zip(st.columns(4), row):
+            m = outcomes.metric(fig)
+            col.metric(md(m.title), m.value, delta=m.delta, delta_color=m.color, help=md(m.help))
+            col.caption(md(outcomes.sentence(fig)))
+
+
 def card(p) -> None:
     fields = ws.state().fields.get(p.id, {})
     with st.container(border=True):
@@ -84,6 +108,7 @@ def card(p) -> None:
                          "on other samples of customers: 1 = every time; 0.75 and more is "
                          "stable, below 0.5 unstable.")
         stats.caption(f"{p.size:,} customers · {p.id} · {meaning}")
+        outcome_row(p)
 
         left, right = st.columns([1, 1])
         with left:

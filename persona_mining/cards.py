@@ -10,8 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from . import refine
+from . import outcomes, refine
 from .events import current_journeys
+from .privacy import MIN_VALUE_COUNT
 from .profile import PersonaProfile
 
 
@@ -19,6 +20,7 @@ def persona_cards(ws: Any) -> list[dict[str, Any]]:
     """One JSON-able card per current persona, largest first. Never contains customer ids,
     prototypes' ids or PII values: prototypes are summarised, not listed."""
     st = ws.state()
+    figures = outcomes.persona_outcomes(ws)
     cards = []
     for p in ws.personas():
         fields = st.fields.get(p.id, {})
@@ -45,10 +47,23 @@ def persona_cards(ws: Any) -> list[dict[str, Any]]:
         })
         if journeys := current_journeys(ws).get(p.id):
             cards[-1]["journeys"] = journeys
+        if figures:
+            cards[-1]["outcomes"] = [outcomes.figure_record(f) for f in figures.get(p.id, [])]
     return cards
 
 
-MIN_LABEL_COUNT = 5   # a label value on a card is shared by at least this many of its customers
+MIN_LABEL_COUNT = MIN_VALUE_COUNT   # a label value on a card is shared by at least this many of its customers
+
+
+def outcomes_summary(ws: Any) -> dict[str, Any] | None:
+    """All customers' outcome figures, the unassigned customers' and how they are computed
+    (the document's ``outcomes``); None when the data have no outcome column."""
+    figures = outcomes.persona_outcomes(ws)
+    if not figures:
+        return None
+    return {"method": outcomes.method_note(), "min_group_size": outcomes.MIN_GROUP_SIZE,
+            "all": [outcomes.figure_record(f) for f in figures[outcomes.ALL]],
+            "unassigned": [outcomes.figure_record(f) for f in figures.get(outcomes.UNASSIGNED, [])]}
 
 
 def _labels(p: PersonaProfile) -> dict[str, dict[str, float]]:
@@ -96,12 +111,13 @@ def assignments_frame(ws: Any):
 
 
 CARDS_FORMAT = "persona-mining/persona-cards"
-CARDS_VERSION = 1
+CARDS_VERSION = 2       # 2: outcomes per card and for all customers (version 1 documents still import)
 
 
 def cards_document(ws: Any) -> dict[str, Any]:
-    """The persona-card document: cards + unassigned share + provenance (what made them)."""
-    return {"format": CARDS_FORMAT, "version": CARDS_VERSION,
+    """The persona-card document: cards + unassigned share + outcomes (when the data have
+    outcome columns) + provenance (what made them)."""
+    doc = {"format": CARDS_FORMAT, "version": CARDS_VERSION,
             "personas": persona_cards(ws), "unassigned": unassigned_summary(ws),
             "quality": {k: ws.metrics.get(k) for k in
                         ("n_personas", "unassigned_share", "silhouette", "dbcv")},
@@ -110,6 +126,10 @@ def cards_document(ws: Any) -> dict[str, Any]:
                                        "rows": ws.source.n_rows,
                                        "columns": ws.source.n_columns},
                            "edit_count": len(ws.edits)}}
+    summary = outcomes_summary(ws)
+    if summary is not None:
+        doc["outcomes"] = summary
+    return doc
 
 
 def _public_config(ws: Any) -> dict[str, Any]:

@@ -14,6 +14,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from . import outcomes
+from .i18n import _
 from .labels import feature_label, persona_label, trait_value
 from .profile import UNASSIGNED, humanize, real_traits, trait_table
 
@@ -37,7 +39,15 @@ def map_frame(ws: Any, color_by: str = "persona", seed: int = 0) -> pd.DataFrame
         rows = np.sort(np.random.default_rng(seed).choice(ws.n, MAP_MAX_POINTS, replace=False))
     df = pd.DataFrame({"x": ws.map2d[rows, 0], "y": ws.map2d[rows, 1], "row": rows,
                        "persona": [names.get(lab, lab) for lab in labels[rows]]})
-    if color_by != "persona" and color_by in ws.data.columns:
+    spec = next((sp for sp in outcomes.workspace_specs(ws) if sp.column == color_by), None)
+    if spec is not None:            # an outcome: yes / no, or its number
+        v = spec.values(ws.data[color_by].iloc[rows])
+        if spec.kind == outcomes.RATE:
+            words = np.array([_("no"), _("yes"), _("(missing)")], dtype=object)
+            df[color_by] = words[np.where(np.isnan(v), 2, v).astype(int)]
+        else:
+            df[color_by] = v
+    elif color_by != "persona" and color_by in ws.data.columns:
         values = ws.data[color_by].iloc[rows]
         if not pd.api.types.is_numeric_dtype(values):
             values = values.astype(object).where(values.notna(), "(missing)").astype(str)
@@ -46,13 +56,21 @@ def map_frame(ws: Any, color_by: str = "persona", seed: int = 0) -> pd.DataFrame
 
 
 def colorable_columns(ws: Any) -> list[str]:
-    """Columns the map can be coloured by: behaviour features and label columns (no ids,
-    no personal data: those are not in the workspace's table as features)."""
+    """Columns the map can be coloured by: behaviour features, outcomes and label columns
+    (no ids, no personal data: those are not in the workspace's table as features)."""
     from .roles import LABEL
 
     features = [c for c in ws.prep.source_columns_ if c in ws.data.columns]
+    outcome_cols = [sp.column for sp in outcomes.workspace_specs(ws)]
     labels = [c for c in ws.roles.columns(LABEL) if c in ws.data.columns]
-    return features + [c for c in labels if c not in features]
+    return features + [c for c in outcome_cols + labels if c not in features]
+
+
+def column_label(ws: Any, column: str) -> str:
+    """How the Explore page names a column: 'revenue (12 months)', 'Response (outcome)'."""
+    if any(sp.column == column for sp in outcomes.workspace_specs(ws)):
+        return _("{name} (outcome)", name=humanize(column))
+    return humanize(column)
 
 
 def persona_colors(ws: Any) -> tuple[list[str], list[str]]:
@@ -69,11 +87,21 @@ def map_chart(ws: Any, color_by: str = "persona", select: bool = True,
               width: int | str = "container", height: int = 520) -> alt.Chart:
     """Scatter of the 2-D map; with ``select`` a rectangle selection named 'brush'."""
     df = map_frame(ws, color_by)
+    rate = next((sp for sp in outcomes.workspace_specs(ws)
+                 if sp.column == color_by and sp.kind == outcomes.RATE), None)
     if color_by == "persona":
         domain, colors = persona_colors(ws)
         color = alt.Color("persona:N", scale=alt.Scale(domain=domain, range=colors),
                           legend=alt.Legend(title="Persona", orient="right", labelLimit=260))
         tooltip = [alt.Tooltip("persona:N", title="persona")]
+    elif rate is not None:          # yes/no outcome: the yeses stand out, drawn on top
+        df = df.assign(_top=(df[color_by] == _("yes")).astype(int)).sort_values("_top", kind="stable")
+        color = alt.Color(f"{color_by}:N", title=outcomes.title(rate),
+                          scale=alt.Scale(domain=[_("yes"), _("no"), _("(missing)")],
+                                          range=["#d6336c", "#c3cad3", "#eeeeee"]),
+                          legend=alt.Legend(orient="right"))
+        tooltip = [alt.Tooltip("persona:N", title="persona"),
+                   alt.Tooltip(f"{color_by}:N", title=outcomes.title(rate))]
     else:
         numeric = pd.api.types.is_numeric_dtype(df[color_by])
         kind = "Q" if numeric else "N"
@@ -160,6 +188,54 @@ def heatmap(ws: Any, top: int = 20) -> alt.Chart:
                  alt.Tooltip("persona value:N"), alt.Tooltip("average:N"),
                  alt.Tooltip("sentence:N", title="in words")],
     ).properties(height=24 * len(keep) + 150)
+
+
+def outcome_chart(ws: Any) -> alt.Chart | None:
+    """Each outcome per persona: the figure as a dot on its 95 % interval, all customers as
+    a dashed line (one panel per outcome, each on its own scale). None without outcomes;
+    personas below the privacy minimum are left out."""
+    frame = outcomes.overview_frame(ws, persona_label)
+    if frame.empty:
+        return None
+    domain, colors = persona_colors(ws)
+    panels = []
+    for column, t in frame.groupby("column", sort=False):
+        everyone = t[t["group"] == outcomes.ALL]
+        t = t[(t["group"] != outcomes.ALL) & ~t["suppressed"]].copy()
+        if t.empty:
+            continue
+        rate = t["kind"].iloc[0] == outcomes.RATE
+        fmt_ = ".0%" if rate else ",.2~f"
+        t["shown"] = [outcomes.fmt_value(k, v) for k, v in zip(t["kind"], t["value"])]
+        t["interval"] = [f"{outcomes.fmt_value(k, lo)} – {outcomes.fmt_value(k, hi)}"
+                         for k, lo, hi in zip(t["kind"], t["low"], t["high"])]
+        order = list(t["persona"])
+        x = alt.X("value:Q", title=t["outcome"].iloc[0], axis=alt.Axis(format=fmt_),
+                  scale=alt.Scale(zero=rate))
+        y = alt.Y("persona:N", sort=order, title=None,
+                  axis=alt.Axis(labelLimit=300, labelOverlap=False))
+        tip = [alt.Tooltip("persona:N"), alt.Tooltip("shown:N", title=_("value")),
+               alt.Tooltip("interval:N", title=_("95 % interval")),
+               alt.Tooltip("customers:Q", title=_("customers with a value"), format=","),
+               alt.Tooltip("sentence:N", title=_("in words"))]
+        color = alt.Color("persona:N", scale=alt.Scale(domain=domain, range=colors), legend=None)
+        base = alt.Chart(t)
+        bars = base.mark_rule(strokeWidth=3, opacity=0.45).encode(x="low:Q", x2="high:Q", y=y,
+                                                                  color=color, tooltip=tip)
+        dots = base.mark_circle(size=90, opacity=1).encode(x=x, y=y, color=color, tooltip=tip)
+        layers = [bars, dots]
+        if not everyone.empty and everyone["value"].notna().all():
+            line = alt.Chart(everyone.assign(label=_("all customers"))).mark_rule(
+                strokeDash=[4, 3], color="#555").encode(
+                x="value:Q", tooltip=[alt.Tooltip("label:N", title=""),
+                                      alt.Tooltip("value:Q", format=fmt_, title=_("value"))])
+            layers.append(line)
+        panels.append(alt.layer(*layers).properties(width="container", height=36 * len(t) + 16))
+    if not panels:
+        return None
+    if len(panels) == 1:
+        return panels[0]
+    return alt.vconcat(*panels).resolve_scale(x="independent", color="shared")
 
 
 def trait_bars(persona: Any) -> alt.Chart | None:

@@ -503,10 +503,21 @@ def _times(ratio: float) -> str:
 
 def sentence(fig: OutcomeFigure) -> str:
     """The figure in plain words, in the current language, e.g. 'churns 2.3× as often as
-    the average customer: 42 % ± 3 vs 27 %'."""
+    the average customer: 42 % ± 3 vs 27 %' (no line break inside '42 %' or '± 3')."""
+    return _keep_together(_sentence(fig))
+
+
+def _keep_together(text: str) -> str:
+    return re.sub(r"(?<=\d) (?=%)", "\u00a0", text).replace("± ", "±\u00a0")
+
+
+def _sentence(fig: OutcomeFigure) -> str:
     if fig.suppressed or fig.value is None:
         return ngettext_suppressed(fig.n)
     value, err = fmt_value(fig.kind, fig.value), fmt_error(fig)
+    if fig.group == ALL or fig.overall is None:
+        return _("{name}: {value} ± {err} over all customers", name=label(fig.spec), value=value,
+                 err=err)
     overall = fmt_value(fig.kind, fig.overall)
     verb = VERBS.get(fig.spec.concept)
     if fig.kind == RATE and verb is not None and not fig.spec.shown_yes:
@@ -557,6 +568,41 @@ def method_note() -> str:
              "customers with a value show no figure, to protect privacy.", min=MIN_GROUP_SIZE)
 
 
+@dataclass(frozen=True)
+class Metric:
+    """A figure as a page shows it: big value, change against all customers, colour."""
+
+    title: str
+    value: str            # '42 %' or '—'
+    delta: str | None     # '+15 points vs all customers'
+    color: str            # normal (more is good) | inverse (more is bad) | off
+    help: str             # interval, customers, sentence
+
+
+def metric(fig: OutcomeFigure) -> Metric:
+    """How a page shows one persona's figure (st.metric's parts, computed here)."""
+    if fig.suppressed or fig.value is None:
+        return Metric(title(fig.spec), "—", None, "off", sentence(fig))
+    if fig.overall is None:
+        delta = None
+    elif fig.kind == RATE:
+        delta = _("{diff} points vs all customers",
+                  diff=_signed(100 * (fig.value - fig.overall), 0 if abs(fig.value - fig.overall) >= 0.0095 else 1))
+    else:
+        diff = fig.value - fig.overall
+        delta = _("{diff} vs all customers", diff=_signed(diff, 0 if abs(diff) >= 100 else 1 if abs(diff) >= 10 else 2))
+    better = fig.spec.higher_is_better
+    color = "off" if fig.differs == 0 or better is None else "normal" if better else "inverse"
+    info = _("{sentence}. 95 % interval {interval}, {n} customers with a value.",
+             sentence=sentence(fig), interval=fmt_interval(fig), n=fmt_number(fig.n))
+    return Metric(title(fig.spec), fmt_value(fig.kind, fig.value), delta, color, info)
+
+
+def _signed(value: float, decimals: int) -> str:
+    text = fmt_number(abs(value), decimals)
+    return ("+" if value >= 0 else "-") + text      # ASCII: st.metric reads the sign
+
+
 # -- tables for pages, exports and tracking ------------------------------------------------------
 def figure_record(fig: OutcomeFigure) -> dict[str, Any]:
     """A figure as JSON (persona cards, tracking results): no customer-level data."""
@@ -589,9 +635,9 @@ def overview_frame(ws: Any, persona_label: Any = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-__all__ = ["ALL", "MEAN", "MIN_GROUP_SIZE", "OutcomeFigure", "OutcomeSpec", "RATE", "concept_of",
+__all__ = ["ALL", "MEAN", "MIN_GROUP_SIZE", "Metric", "OutcomeFigure", "OutcomeSpec", "RATE", "concept_of",
            "estimate", "figure", "figure_record", "figures", "fmt_error", "fmt_interval",
-           "fmt_value", "group_sums", "infer_spec", "label", "method_note", "name_tokens",
+           "fmt_value", "group_sums", "infer_spec", "label", "method_note", "metric", "name_tokens",
            "outcome_columns", "outcome_reason", "overview_frame", "persona_outcomes",
            "selection_outcomes", "sentence", "specs_for", "t_interval", "title", "value_keys",
            "wilson", "workspace_specs"]

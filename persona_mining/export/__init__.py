@@ -22,11 +22,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from .. import refine
 from ..cards import CARDS_FORMAT, CARDS_VERSION, assignments_frame, cards_document
 from ..errors import InputError
+from ..i18n import _, fmt_number
 
 SCHEMA_PATH = Path(__file__).with_name("persona-cards.schema.json")
 FORMATS = ("json", "pdf", "md", "csv")
@@ -111,6 +112,10 @@ def _check_document(doc: Any, source: str) -> None:
         raise InputError(f"{source}: persona-cards version {version} at $.version was written by a "
                          f"newer Persona Mining; this version reads version {CARDS_VERSION}",
                          source=source)
+    if version == 1 and ("outcomes" in doc or any(
+            isinstance(c, dict) and "outcomes" in c for c in doc.get("personas") or [])):
+        raise InputError(f"{source}: a version 1 document at $.version with outcomes — outcomes "
+                         "came with version 2; export the cards again", source=source)
     validate(doc, source)
     seen: dict[str, int] = {}
     for i, card in enumerate(doc["personas"]):
@@ -311,27 +316,80 @@ def journey_lines(journeys: Mapping[str, Any] | None) -> list[str]:
     return out
 
 
+def outcome_title(record: Mapping[str, Any]) -> str:
+    """'Churn' from an outcome record's label."""
+    text = str(record.get("label") or record.get("column") or "")
+    return text[:1].upper() + text[1:]
+
+
+def outcome_value(record: Mapping[str, Any], spread: bool = True) -> str:
+    """'42 % ± 3' (or '—' when suppressed) from an outcome record of a card."""
+    from ..outcomes import OutcomeFigure, OutcomeSpec, fmt_error, fmt_value
+
+    if record.get("suppressed") or record.get("value") is None:
+        return "—"
+    value = fmt_value(record["kind"], record["value"])
+    if not spread or record.get("low") is None:
+        return value
+    fig = OutcomeFigure(OutcomeSpec(record["column"], record["kind"]), "", 0,
+                        int(record.get("customers", 0)), record["value"], record["low"],
+                        record["high"], record.get("overall"), None, 0, False)
+    return f"{value} ± {fmt_error(fig)}"
+
+
+def outcome_lines(records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """'Churn: churns 2.3× as often … (95 % interval 39–45 %, 1,106 customers)' per outcome."""
+    from ..outcomes import OutcomeFigure, OutcomeSpec, fmt_interval
+
+    out = []
+    for r in records:
+        if r.get("suppressed") or r.get("value") is None:
+            out.append(f"{outcome_title(r)}: {r['sentence']}")
+            continue
+        fig = OutcomeFigure(OutcomeSpec(r["column"], r["kind"]), "", 0, int(r["customers"]),
+                            r["value"], r["low"], r["high"], r.get("overall"), None, 0, False)
+        out.append(_("{title}: {sentence} (95 % interval {interval}, {n} customers)",
+                     title=outcome_title(r), sentence=r["sentence"], interval=fmt_interval(fig),
+                     n=fmt_number(r["customers"])))
+    return out
+
+
+def _md_outcome_cells(records: Sequence[Mapping[str, Any]], heads: Sequence[str]) -> str:
+    by = {outcome_title(r): r for r in records}
+    return "".join(f" {outcome_value(by[h]) if h in by else ''} |" for h in heads)
+
+
 def to_markdown(ws: Any, document: Mapping[str, Any] | None = None) -> str:
     """All persona cards in one Markdown file, for wikis."""
     doc = document or to_json(ws)
     prov, ds = doc["provenance"], doc["provenance"]["dataset"]
     n = len(doc["personas"])
+    summary = doc.get("outcomes")
+    heads = [outcome_title(o) for o in summary["all"]] if summary else []
     out = [f"# Personas — {md_escape(ds.get('file') or 'dataset')}", "",
            f"{n} persona{'s' * (n != 1)} from {ds.get('rows') or 0:,} customers; "
            f"{doc['unassigned']['share']:.1%} fit no persona well. "
            f"Exported {prov.get('exported_at', '')[:10]} by Persona Mining.", "",
-           "| Persona | Share | Customers | Stability |", "|---|---:|---:|---|"]
+           "| Persona | Share | Customers | Stability |" + "".join(f" {md_escape(h)} |" for h in heads),
+           "|---|---:|---:|---|" + "---:|" * len(heads)]
     for c in doc["personas"]:
         out.append(f"| {md_escape(c['name'])} | {c['share']:.1%} | {c['size']:,} | "
-                   f"{c['stability_label']} |")
+                   f"{c['stability_label']} |" + _md_outcome_cells(c.get("outcomes", []), heads))
     out.append(f"| Unassigned | {doc['unassigned']['share']:.1%} | "
-               f"{doc['unassigned']['size']:,} | |")
+               f"{doc['unassigned']['size']:,} | |"
+               + (_md_outcome_cells(summary.get("unassigned", []), heads) if summary else ""))
+    if summary:
+        out.append(f"| {_('All customers')} | 100.0% | {ds.get('rows') or 0:,} | |"
+                   + _md_outcome_cells(summary["all"], heads))
     out.append("")
     for c in doc["personas"]:
         stab = "" if c["stability"] is None else f" ({c['stability']:.2f})"
         out += [f"## {md_escape(c['name'])}", "", *_md_paragraph(c["description"]), "",
                 f"**Share** {c['share']:.1%} · **Customers** {c['size']:,} · "
                 f"**Stability** {c['stability_label']}{stab} · **Id** {c['id']}", ""]
+        if c.get("outcomes"):
+            out += [f"### {_('Outcomes')}", ""]
+            out += [f"- {md_escape(line)}" for line in outcome_lines(c["outcomes"])] + [""]
         if c["traits"]:
             out += ["### What sets them apart", ""]
             out += [f"- {md_escape(t['sentence'])}" for t in c["traits"]] + [""]
@@ -354,6 +412,8 @@ def to_markdown(ws: Any, document: Mapping[str, Any] | None = None) -> str:
             out += ["Tags: " + ", ".join(f"`{' '.join(t.replace('`', '').split())}`"
                                          for t in c["tags"]), ""]
     cfg = prov.get("config", {})
+    if summary:
+        out += ["---", "", md_escape(summary["method"]), ""]
     out += ["---", "",
             f"Method {prov['method']} ({cfg.get('embedding', '?')} embedding), seed {prov['seed']}; "
             f"data {md_escape(ds.get('file') or '?')} ({ds.get('rows')} rows × {ds.get('columns')} "

@@ -23,6 +23,7 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from ..charts import GREY, PALETTE
+from ..i18n import _
 
 FONTS = Path(__file__).with_name("fonts")
 FONT = "DejaVu"
@@ -157,8 +158,10 @@ def _overview(pdf: _Doc, doc: dict, colors: list) -> None:
     # Rows of the share list, then the map takes what is left (within limits).
     rows = n + 1
     row_h = 6.0 if rows <= 12 else max(4.4, 6.0 - 0.08 * (rows - 12))
-    about_h = 20.0
-    free = pdf.page_break_trigger - pdf.get_y() - 12 - rows * row_h - about_h - 6
+    summary = doc.get("outcomes")
+    about_h = 20.0 + (9.0 if summary else 0.0)
+    outcome_h = (rows + 2) * row_h + 12 if summary else 0.0
+    free = pdf.page_break_trigger - pdf.get_y() - 12 - rows * row_h - about_h - 6 - outcome_h
     map_h = float(np.clip(free, 55, 135))
     top = pdf.get_y()
     _map(pdf, doc, colors, top, map_h)
@@ -173,6 +176,8 @@ def _overview(pdf: _Doc, doc: dict, colors: list) -> None:
     for i, c in enumerate(cards):
         _share_row(pdf, str(i + 1), c["name"], c["share"], c["size"], colors[i], row_h)
     _share_row(pdf, "", "Unassigned", un["share"], un["size"], _rgb(GREY), row_h)
+    if summary:
+        _outcome_table(pdf, doc, colors, row_h)
     _about(pdf, doc, about_h)
 
 
@@ -317,6 +322,8 @@ def _about(pdf: _Doc, doc: dict, height: float) -> None:
              "resampled customers (stable ≥ 0.75, shaky ≥ 0.5, else unstable). Traits compare a "
              "persona with all customers; rules are plain-language tests that recognise its "
              "members.", 7, MUTED)
+    if doc.get("outcomes"):
+        pdf.para(doc["outcomes"]["method"], 7, MUTED)
     sha = (ds.get("sha256") or "")[:12]
     pdf.para(f"Made with Persona Mining {prov['packages'].get('persona-mining', '')} · method "
              f"{prov['method']}" + (f" on a {cfg['embedding'].upper()} map" if cfg.get("embedding") else "")
@@ -365,6 +372,8 @@ def _card(pdf: _Doc, card: dict, i: int, colors: list) -> None:
     pdf.set_y(max(pdf.get_y() + 3, below) if pdf.page_no() == pdf.card_page
               else pdf.get_y() + 3)
     _facts(pdf, card)
+    if card.get("outcomes"):
+        _outcomes(pdf, card["outcomes"], color)
     if card["traits"]:
         _traits(pdf, card["traits"], color)
     if card["rules"]:
@@ -430,6 +439,116 @@ def _stability(pdf: _Doc, card: dict, x: float, y: float, width: float) -> None:
     pdf.font(8, color=MUTED)
     pdf.set_xy(x + pill + 1.5, y)
     pdf.cell(width - pill - 1.5, 5.6, _fit(pdf, detail, width - pill - 1.5))
+
+
+OUTCOME_ROW = 11.0     # mm per outcome: name and figure, interval chart, sentence
+OUTCOME_CHART_X, OUTCOME_CHART_W = 40.0, 46.0   # from the left margin
+
+
+def _outcome_table(pdf: _Doc, doc: dict, colors: list, h: float) -> None:
+    """Overview: each persona's outcome figures side by side, with all customers last."""
+    from . import outcome_title, outcome_value
+
+    summary = doc["outcomes"]
+    heads = [outcome_title(o) for o in summary["all"]][:4]
+    pdf.heading(_("Outcomes by persona"), first_line=2 * h)
+    name_w = 84.0
+    col_w = (TEXT_W - name_w) / max(1, len(heads))
+    y = pdf.get_y()
+    pdf.font(7.5, color=MUTED)
+    for k, head in enumerate(heads):
+        pdf.set_xy(MARGIN + name_w + k * col_w, y)
+        pdf.cell(col_w, h, _fit(pdf, head, col_w - 1), align="R")
+    pdf.set_y(y + h)
+    rows = [(str(i + 1), c["name"], c.get("outcomes", []), colors[i])
+            for i, c in enumerate(doc["personas"])]
+    rows.append(("", _("All customers"), summary["all"], None))
+    for number, name, records, color in rows:
+        if pdf.room() < h:
+            pdf.add_page()
+        y = pdf.get_y()
+        r = min(2.1, h * 0.36)
+        if number:
+            _number_badge(pdf, MARGIN + r, y + h / 2, number, color, r)
+        pdf.font(8.5 if h >= 5 else 7.5, bold=not number)
+        pdf.set_xy(MARGIN + 2 * r + 2, y)
+        pdf.cell(name_w - 2 * r - 4, h, _fit(pdf, " ".join(name.split()), name_w - 2 * r - 6))
+        by = {outcome_title(o): o for o in records}
+        for k, head in enumerate(heads):
+            pdf.set_xy(MARGIN + name_w + k * col_w, y)
+            text = outcome_value(by[head]) if head in by else ""
+            pdf.font(8.5 if h >= 5 else 7.5, bold=not number,
+                     color=MUTED if text == "—" else INK)
+            pdf.cell(col_w, h, text, align="R")
+        pdf.set_y(y + h)
+
+
+def _outcomes(pdf: _Doc, records: list[dict], color: Sequence[int]) -> None:
+    """The persona's outcomes: figure, its 95 % interval against all customers (a band
+    with the figure as a dot, all customers as a tick), and the plain sentence."""
+    from . import outcome_title, outcome_value
+
+    pdf.heading(_("Outcomes"), first_line=OUTCOME_ROW)
+    soft = tuple(int(255 - (255 - c) * 0.35) for c in color)
+    for rec in records:
+        pdf.keep(OUTCOME_ROW)
+        y = pdf.get_y()
+        pdf.font(7.5, color=MUTED)
+        pdf.set_xy(MARGIN, y + 0.3)
+        pdf.cell(OUTCOME_CHART_X - 2, 3.6, _fit(pdf, outcome_title(rec), OUTCOME_CHART_X - 3))
+        pdf.font(12, bold=True)
+        pdf.set_xy(MARGIN, y + 4.2)
+        pdf.cell(OUTCOME_CHART_X - 2, 5.5, _fit(pdf, outcome_value(rec), OUTCOME_CHART_X - 3))
+        if not rec.get("suppressed") and rec.get("value") is not None:
+            _interval_chart(pdf, rec, MARGIN + OUTCOME_CHART_X, y, color, soft)
+        tx = MARGIN + OUTCOME_CHART_X + OUTCOME_CHART_W + 4
+        tw = W - MARGIN - tx
+        text = rec["sentence"]
+        size = next((sz for sz in (8.5, 8.0, 7.5) if pdf.lines(text, tw, sz) <= 2), 7.5)
+        if pdf.lines(text, tw, size) > 2:
+            text = _fit_lines(pdf, text, tw, size, 2)
+        lines = min(2, pdf.lines(text, tw, size))
+        lh = size * 0.45
+        pdf.font(size, color=MUTED if rec.get("suppressed") else INK)
+        pdf.set_xy(tx, y + (OUTCOME_ROW - lines * lh) / 2 - 0.5)
+        pdf.multi_cell(tw, lh, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_y(y + OUTCOME_ROW)
+
+
+def _interval_chart(pdf: _Doc, rec: dict, x: float, y: float, color: Sequence[int],
+                    soft: Sequence[int]) -> None:
+    """A track with the 95 % interval as a band, the figure as a dot and all customers
+    as a dark tick labelled below; rates on 0 … a bit above the largest figure."""
+    from ..i18n import fmt_percent
+
+    values = [v for v in (rec["value"], rec.get("low"), rec.get("high"), rec.get("overall"))
+              if v is not None]
+    lo = min(0.0, *values)
+    hi = max(values) * 1.2 if max(values) > 0 else 1.0
+    if rec["kind"] == "rate":
+        lo, hi = 0.0, min(1.0, max(hi, 0.05))
+    span = hi - lo or 1.0
+    pos = lambda v: x + (v - lo) / span * OUTCOME_CHART_W  # noqa: E731
+    mid = y + 4.0
+    pdf.set_fill_color(*LIGHT)
+    pdf.rect(x, mid - 0.5, OUTCOME_CHART_W, 1.0, style="F")
+    if rec.get("low") is not None and rec.get("high") is not None:
+        pdf.set_fill_color(*soft)
+        pdf.rect(pos(rec["low"]), mid - 1.6, max(0.6, pos(rec["high"]) - pos(rec["low"])), 3.2,
+                 style="F", round_corners=True, corner_radius=1.0)
+    if rec.get("overall") is not None:
+        ox = pos(rec["overall"])
+        pdf.set_fill_color(*INK)
+        pdf.rect(ox - 0.25, mid - 2.6, 0.5, 5.2, style="F")
+        shown = fmt_percent(rec["overall"]) if rec["kind"] == "rate" else \
+            f"{rec['overall']:,.0f}" if abs(rec["overall"]) >= 100 else f"{rec['overall']:.2f}"
+        pdf.font(6.5, color=MUTED)
+        text = _("all customers {value}", value=shown)
+        w = pdf.get_string_width(text) + 1
+        pdf.set_xy(min(max(x, ox - w / 2), x + OUTCOME_CHART_W - w), mid + 2.9)
+        pdf.cell(w, 3, text, align="C")
+    pdf.set_fill_color(*color)
+    pdf.circle(pos(rec["value"]), mid, 1.25, style="F")
 
 
 TRAIT_ROW = 9.0        # mm per trait: two bars on the left, the sentence on the right
