@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from pages._shared import commit, md, plural, user_errors, workspace
-from persona_mining import charts, model as pm, scoring, synthetic
+from persona_mining import charts, model as pm, outcomes, scoring, synthetic
 from persona_mining.csvsafe import csv_bytes
+from persona_mining.i18n import _
 from persona_mining.labels import persona_label
 from persona_mining.profile import humanize
 
@@ -21,6 +22,7 @@ st.caption("Are the personas still true? Score new customers — one file per mo
            "and reassignments included) and watch their shares move. A warning appears when "
            "many customers fit no persona or the behaviour data itself shifts.")
 
+model = None
 with user_errors():
     model = pm.model_for(ws)
     info = pm.describe(model)
@@ -108,6 +110,31 @@ wide = table_view.pivot_table(index="persona", columns="period", values="share",
 wide = wide[list(dict.fromkeys(table["period"]))].rename_axis(columns=None)
 st.dataframe(wide.style.format("{:.1%}"), width="stretch")
 
+tracked = pd.DataFrame(result.get("outcomes") or [], columns=outcomes.TRACKING_COLUMNS)
+if not tracked.empty:
+    st.subheader(_("Outcomes over time"))
+    st.caption(_("Each persona's outcome per period (the period files' own outcome columns), "
+                 "with its 95 % interval; all customers dashed. Groups with fewer than {min} "
+                 "customers with a value are left out.", min=outcomes.MIN_GROUP_SIZE))
+    for outcome in dict.fromkeys(tracked["outcome"]):
+        chart = charts.outcome_tracking_chart(tracked, ws, outcome)
+        if chart is not None:
+            st.altair_chart(chart, width="stretch")
+        t = tracked[tracked["outcome"] == outcome]
+        cells = t.assign(
+            persona=[labels.get(pid, _("All customers") if pid == outcomes.ALL else name)
+                     for pid, name in zip(t["persona_id"], t["persona_name"])],
+            shown=["—" if s else outcomes.fmt_value(k, v)
+                   for k, v, s in zip(t["kind"], t["value"], t["suppressed"])])
+        grid = cells.pivot_table(index="persona", columns="period", values="shown",
+                                 aggfunc="first", sort=False)
+        grid = grid[list(dict.fromkeys(t["period"]))].rename_axis(columns=None)
+        st.dataframe(grid, width="stretch")
+elif model is not None and model.outcomes_:
+    st.caption(_("The period files have none of the outcome columns ({columns}): outcomes "
+                 "are tracked when the files carry them.",
+                 columns=", ".join(d["column"] for d in model.outcomes_)))
+
 st.subheader("Feature drift")
 st.caption("Population stability index of each behaviour feature against the training "
            "data (above the threshold = the feature's distribution moved).")
@@ -126,6 +153,9 @@ if any(p["new_customer_share"] is not None for p in drift["periods"]):
     st.dataframe(moves, hide_index=True, width="stretch")
 
 a, b = st.columns(2)
+if not tracked.empty:
+    a.download_button("outcomes.csv", data=csv_bytes(tracked), file_name="outcomes.csv",
+                      mime="text/csv", key="dl_outcomes", icon=":material/download:")
 a.download_button("tracking.csv", data=csv_bytes(table),
                   file_name="tracking.csv", mime="text/csv", key="dl_tracking",
                   icon=":material/download:")

@@ -342,3 +342,42 @@ def tracking_chart(table: pd.DataFrame, ws: Any) -> alt.Chart:
                  alt.Tooltip("customers:Q", format=","), alt.Tooltip("share:Q", format=".1%"),
                  alt.Tooltip("change_vs_training:Q", title="vs. training (points)", format="+.1%")])
     return (base.mark_line(strokeWidth=2.5) + base.mark_circle(size=55)).properties(height=340)
+
+
+def outcome_tracking_chart(table: pd.DataFrame, ws: Any, outcome: str) -> alt.Chart | None:
+    """One outcome per persona and period (rows of ``outcomes.tracking_frame``): a line per
+    persona in its map colour with the 95 % interval as error bars, all customers dashed."""
+    t = table[(table["outcome"] == outcome) & ~table["suppressed"].astype(bool)
+              & (table["persona_id"] != outcomes.UNASSIGNED)].copy()
+    if t.empty:
+        return None
+    names, colors = persona_colors(ws)
+    label = {p.id: persona_label(ws, p.id) for p in ws.personas()}
+    everyone = _("All customers")
+    t["persona"] = [everyone if pid == outcomes.ALL else label.get(pid, name)
+                    for pid, name in zip(t["persona_id"], t["persona_name"])]
+    present = set(t["persona"]) - {everyone}
+    domain = [n for n in names if n in present]
+    rng = [c for n, c in zip(names, colors) if n in present]
+    for n in sorted(present - set(domain)):          # personas changed since scoring
+        domain.append(n)
+        rng.append(PALETTE[len(rng) % len(PALETTE)])
+    domain.append(everyone)
+    rng.append("#555555")
+    rate = t["kind"].iloc[0] == outcomes.RATE
+    t["shown"] = [outcomes.fmt_value(k, v) for k, v in zip(t["kind"], t["value"])]
+    order = list(dict.fromkeys(table["period"]))
+    base = alt.Chart(t).encode(
+        x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
+        color=alt.Color("persona:N", scale=alt.Scale(domain=domain, range=rng),
+                        legend=alt.Legend(title=None, orient="right", labelLimit=260)),
+        tooltip=[alt.Tooltip("period:N"), alt.Tooltip("persona:N"),
+                 alt.Tooltip("shown:N", title=_("value")),
+                 alt.Tooltip("customers:Q", title=_("customers with a value"), format=",")])
+    y = alt.Y("value:Q", title=humanize(outcome), axis=alt.Axis(format=".0%" if rate else ",~f"))
+    lines = base.mark_line(strokeWidth=2.5).encode(
+        y=y, strokeDash=alt.condition(alt.datum.persona_id == outcomes.ALL, alt.value([5, 4]),
+                                      alt.value([1, 0])))
+    bars = base.mark_errorbar(ticks=True).encode(y=alt.Y("low:Q", title=humanize(outcome)),
+                                                 y2="high:Q")
+    return (bars + lines + base.mark_circle(size=55).encode(y=y)).properties(height=300)

@@ -23,6 +23,7 @@ from typing import Sequence
 
 from .config import METHODS, DiscoverConfig
 from .errors import InputError
+from .i18n import _
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -73,9 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--exclude", nargs="+", action="extend", default=[], metavar="C", help="columns to leave out")
     d.add_argument("--label", nargs="+", action="extend", default=[], metavar="C",
                    help="columns kept out of the features but reported per persona")
+    d.add_argument("--outcome", nargs="+", action="extend", default=[], metavar="C",
+                   help=_("outcome columns (churn, response, value, …): kept out of the features, "
+                          "reported per persona as a rate or average with a 95 % interval "
+                          "(columns named like an outcome are found without this)"))
     d.add_argument("--role", nargs="+", action="extend", default=[], metavar="COL=ROLE",
                    help="override a column role (id, numeric, categorical, boolean, datetime, "
-                        "text, label, pii, ignore)")
+                        "text, label, outcome, pii, ignore)")
     d.add_argument("--weight", nargs="+", action="extend", default=[], metavar="COL=W",
                    help="feature weight (1 neutral, 0 off, 2 double)")
     d.add_argument("--method", choices=METHODS, default="hdbscan")
@@ -219,20 +224,24 @@ def cmd_track(args: argparse.Namespace) -> int:
         print(f"… scoring {len(periods)} periods", flush=True)
     with _engine(args) as engine:
         result = track(model, periods, engine, thresholds)
-    table, drift = result.table, result.drift
+    table, drift, outcome_table = result.table, result.drift, result.outcomes
     out = _out_dir(args.out)
 
     def write() -> None:
         write_csv(table, out / "tracking.csv")
+        if not outcome_table.empty:
+            write_csv(outcome_table, out / "outcomes.csv")
         (out / "drift.json").write_text(json.dumps(drift, indent=1, ensure_ascii=False), "utf-8")
         (out / "assignments").mkdir(exist_ok=True)
-        for file, (_, sc) in zip(_file_names([n for n, _ in result.periods]), result.periods):
+        for file, (_period, sc) in zip(_file_names([n for n, _sc in result.periods]), result.periods):
             write_csv(sc.assignments, out / "assignments" / file)
 
     _writing(args.out, write)
     if not args.quiet:
         print("\n".join(summary_lines(table, drift)))
-        print(f"written: {out / 'tracking.csv'}, {out / 'drift.json'}, {out / 'assignments'}")
+        print("\n".join(outcome_lines(outcome_table)))
+        extra = f", {out / 'outcomes.csv'}" if not outcome_table.empty else ""
+        print(f"written: {out / 'tracking.csv'}, {out / 'drift.json'}{extra}, {out / 'assignments'}")
     return 3 if args.fail_on_drift and drift["drift"] else 0
 
 
@@ -360,6 +369,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
     config = DiscoverConfig(
         id_col=args.id_col, exclude=tuple(args.exclude), labels=tuple(args.label),
+        outcomes=tuple(args.outcome),
         roles=tuple(_pairs(args.role, "--role", str)), weights=tuple(_pairs(args.weight, "--weight", float)),
         method=args.method, k=args.k, min_size=args.min_size, max_unassigned=args.max_unassigned,
         seed=args.seed, embedding=args.embedding, bootstrap=args.bootstrap)
@@ -422,14 +432,36 @@ def _progress(stage: str, fraction: float) -> None:
 
 
 def _summary(ws, out: Path) -> None:
+    from . import outcomes
+
     m = ws.metrics
     print(f"{_count(m['n_personas'], 'persona')} from {m['n_customers']} customers "
           f"({m['unassigned_share'] * 100:.1f} % unassigned) in {sum(m['seconds'].values()):.1f} s")
+    figures = outcomes.persona_outcomes(ws)
     for p in ws.personas():
         stab = "n/a" if p.stability is None else f"{p.stability:.2f}"
         print(f"  {p.id:>4}  {p.share * 100:5.1f} %  {p.stability_label:<8} ({stab})  "
               f"{ws.persona_name(p.id)}")
+        for f in figures.get(p.id, []):
+            print(f"          {outcomes.title(f.spec)}: {outcomes.sentence(f)}")
+    for f in figures.get(outcomes.ALL, []):
+        print(_("outcome {name}: {value} ± {err} over all customers (not used to find the "
+                "personas)", name=outcomes.title(f.spec), value=outcomes.fmt_value(f.kind, f.value),
+                err=outcomes.fmt_error(f)))
     print(f"written: {out / 'personas.json'}, {out / 'assignments.csv'}, {out / 'workspace'}")
+
+
+def outcome_lines(table) -> list[str]:
+    """Tracked outcomes as plain lines: one per outcome and period, personas side by side."""
+    from .outcomes import fmt_value
+
+    lines = []
+    for (outcome, period), t in table.groupby(["outcome", "period"], sort=False):
+        cells = ", ".join(f"{pid} {'—' if s else fmt_value(k, v)}" for pid, k, v, s in
+                          zip(t["persona_id"], t["kind"], t["value"], t["suppressed"]))
+        lines.append(_("outcome {outcome} [{period}]: {cells}", outcome=outcome, period=period,
+                       cells=cells))
+    return lines
 
 
 def _one_line(s: str) -> str:

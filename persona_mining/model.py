@@ -17,7 +17,8 @@ with ``allow_pickle=False``, the scikit-learn index is rebuilt on load) and load
 later version of persona-mining.
 
 On disk (a directory): ``manifest.json`` (format and version, personas, preprocessing,
-column roles, drift baseline, event-log mapping, provenance, SHA-256 of every file) and
+column roles, drift baseline, event-log mapping, outcome columns with their training
+figures (optional: older models have none), provenance, SHA-256 of every file) and
 ``arrays.npz`` (reference features as float32, labels, thresholds). The reference holds
 transformed behaviour features of up to ``reference_size`` training customers, never ids
 or PII columns; treat a model like the workspace it came from.
@@ -37,7 +38,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from . import refine
+from . import outcomes, refine
 from .errors import InputError, ModelError
 from .features import FeaturePreprocessor
 from .ingest import ColumnRoles, coerce_types
@@ -102,6 +103,7 @@ class PersonaModel:
         self.training_shares_[refine.UNASSIGNED] = float((labels == refine.UNASSIGNED).mean())
         self.baseline_ = drift_baseline(ws.data, self.prep_)
         self.events_ = _event_spec(ws)
+        self.outcomes_ = outcomes.model_outcomes(ws)
         self.provenance_ = _provenance(ws, self)
         return self
 
@@ -214,7 +216,7 @@ class PersonaModel:
                 "holdout_agreement": self.holdout_agreement_,
                 "preprocessing": self.prep_.to_dict(), "roles": self.roles_,
                 "id_col": self.id_col_, "baseline": self.baseline_, "events": self.events_,
-                "provenance": self.provenance_}
+                "outcomes": self.outcomes_, "provenance": self.provenance_}
 
 
 def model_for(ws: Workspace) -> PersonaModel:
@@ -271,6 +273,7 @@ def _from_manifest(directory: Path, m: Mapping[str, Any]) -> PersonaModel:
     model.prep_ = FeaturePreprocessor.from_dict(m["preprocessing"])
     model.roles_, model.id_col_ = m["roles"], m.get("id_col")
     model.baseline_, model.events_, model.provenance_ = m["baseline"], m.get("events"), m["provenance"]
+    model.outcomes_ = list(m.get("outcomes") or [])       # models made before outcomes: none
     _check_arrays(directory, model, R, codes, thresholds)
     model._fit_reference(R, codes, thresholds)     # as trained (recomputing gives the same)
     return model

@@ -22,6 +22,7 @@ from .datasource import DataSource, id_column
 from .errors import InputError
 from .events import EventMapping
 from .model import PersonaModel, psi
+from .outcomes import OutcomeSpec, partition_sums, tracking_frame
 
 SHARE_PREFIXES = ("event_share: ", "channel_share: ", "role_share: ")
 ACTIVE = "active_in_period"     # event-log period snapshots: had an event inside the period
@@ -50,6 +51,9 @@ class Scored:
     missing: dict[str, int] = field(default_factory=dict)   # empty cells per model feature column
     active: int | None = None  # event-log period: customers with an event inside the period
     notes: list[str] = field(default_factory=list)         # what the user should know
+    # outcome column -> [customers with a value, sum, sum of squares] per persona code,
+    # unassigned last (outcomes.partition_sums); only columns the input has
+    outcomes: dict[str, np.ndarray] = field(default_factory=dict)
 
     @staticmethod
     def combine(parts: Sequence["Scored"], renumber: bool = False) -> "Scored":
@@ -64,16 +68,19 @@ class Scored:
             frames.append(a)
         counts: dict[str, np.ndarray] = {}
         missing: dict[str, int] = {}
+        sums: dict[str, np.ndarray] = {}
         for p in parts:
             for col, c in p.counts.items():
                 counts[col] = counts[col] + c if col in counts else c.copy()
             for col, k in p.missing.items():
                 missing[col] = missing.get(col, 0) + k
+            for col, o in p.outcomes.items():
+                sums[col] = sums[col] + o if col in sums else o.copy()
         actives = [p.active for p in parts if p.active is not None]
         cols = ["customer_id", "persona_id", "persona_name", "confidence"]
         out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
         return Scored(out, counts, all(p.real_ids for p in parts) and not renumber, missing,
-                      sum(actives) if actives else None)
+                      sum(actives) if actives else None, outcomes=sums)
 
 
 # -- one partition ---------------------------------------------------------------------------
@@ -91,8 +98,10 @@ def score_partition(model: PersonaModel, frame: pd.DataFrame, source: str = "inp
     empty = typed[model.prep_.source_columns_].isna()
     nothing = empty.to_numpy().all(axis=1)          # no behaviour data at all: fits no persona
     codes[nothing], conf[nothing] = -1, 0.0
+    specs = [OutcomeSpec.from_dict(d) for d in getattr(model, "outcomes_", [])]
     return Scored(model.assignments(codes, conf, _ids(frame, id_col)), feature_counts(typed, model),
-                  real, {c: int(k) for c, k in empty.sum().items()}, active)
+                  real, {c: int(k) for c, k in empty.sum().items()}, active,
+                  outcomes=partition_sums(specs, frame, codes, len(model.persona_ids_)))
 
 
 def check_coverage(model: PersonaModel, scored: Scored, source: str) -> Scored:
@@ -429,19 +438,22 @@ def periods_by_date(model: PersonaModel, source: DataSource, freq: str,
 
 @dataclass
 class Tracking:
-    """Scored periods, the persona shares per period, and the drift report."""
+    """Scored periods, the persona shares per period, the drift report, and the outcomes
+    per persona and period (:func:`outcomes.tracking_frame`; empty without outcomes)."""
     periods: list[tuple[str, Scored]]
     table: pd.DataFrame
     drift: dict[str, Any]
+    outcomes: pd.DataFrame
 
 
 def track(model: PersonaModel, periods: Sequence[Period], engine: Any = LOCAL,
           thresholds: DriftThresholds = DriftThresholds()) -> Tracking:
     """Score every period with ``engine`` (:data:`LOCAL`, or :class:`.scale.DaskEngine`)
     and measure the personas over them: shares and drift (see :func:`tracking_table`,
-    :func:`drift_report`)."""
+    :func:`drift_report`, outcomes per persona: :func:`outcomes.tracking_frame`)."""
     scored = [(p.name, engine.score(model, p)) for p in periods]
-    return Tracking(scored, tracking_table(model, scored), drift_report(model, scored, thresholds))
+    return Tracking(scored, tracking_table(model, scored), drift_report(model, scored, thresholds),
+                    tracking_frame(model, scored))
 
 
 # -- the workbench's Track page -------------------------------------------------------------------
@@ -474,7 +486,8 @@ def track_uploads(model: PersonaModel, uploads: Sequence[tuple[str, bytes]], *,
         result = track(model, periods, LOCAL, thresholds)
     return {"created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "files": [n for n, _ in uploads], "time_col": time_col, "freq": freq,
-            "table": result.table.to_dict(orient="records"), "drift": result.drift}
+            "table": result.table.to_dict(orient="records"),
+            "outcomes": result.outcomes.to_dict(orient="records"), "drift": result.drift}
 
 
 def _upload_source(model: PersonaModel, stem: Path, fname: str, data: bytes,

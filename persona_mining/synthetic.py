@@ -79,6 +79,12 @@ PERSONAS: tuple[PersonaSpec, ...] = (
                 (.3, .3, .3, .1), .15, (.4, .3, .2, .1),
                 "last order well over a year ago, no orders in 12 months, newsletter unread"),
 )
+# The sample's outcome: did the customer leave in the six months after the snapshot?
+# An outcome, not behaviour: reported per persona, never clustered on.
+OUTCOME_COLUMN = "churned_next_6m"
+CHURN_RATES = {"Everyday app shoppers": .06, "Store loyalists": .04, "Bargain hunters": .18,
+               "Big-basket occasional buyers": .15, "Serial returners": .22, "App night owls": .09,
+               "Help seekers": .35, "Lapsed customers": .60, NOISE: .20}
 DEVICES = ("iOS", "Android", "Desktop", "Mixed")
 PAYMENTS = ("card", "PayPal", "invoice", "cash")
 REGIONS = ("Nord", "Süd", "Ost", "West")
@@ -95,7 +101,8 @@ SHARE_COLUMNS = ("share_app", "share_web", "share_store")
 
 
 def make_customers(n: int = 10_000, *, seed: int = 7, extra_features: int = 0,
-                   noise_share: float = 0.05, missing_share: float = 0.03) -> pd.DataFrame:
+                   noise_share: float = 0.05, missing_share: float = 0.03,
+                   outcome: bool = False) -> pd.DataFrame:
     """A customer table with planted personas (see module docstring); deterministic per seed.
 
     Columns: customer_id, email, signup_date, 13 behaviour columns, device, region,
@@ -103,7 +110,9 @@ def make_customers(n: int = 10_000, *, seed: int = 7, extra_features: int = 0,
     them: the first half weakly persona-dependent, the rest pure noise), then
     ``true_persona``. Rows are shuffled. ``missing_share`` of the cells of
     ``MISSING_COLUMNS`` are empty; ``avg_basket_value`` is also empty when there was
-    no order in 12 months.
+    no order in 12 months. With ``outcome`` an outcome column ``churned_next_6m``
+    (yes/no, planted rate per persona: ``CHURN_RATES``) comes after the categoricals,
+    from its own random stream: every other column is the same with or without it.
     """
     if n < 1 or extra_features < 0:
         raise ValueError(f"need n >= 1 and extra_features >= 0, got n={n}, "
@@ -111,7 +120,7 @@ def make_customers(n: int = 10_000, *, seed: int = 7, extra_features: int = 0,
     if not (0 <= noise_share < 1 and 0 <= missing_share < 1):
         raise ValueError(f"noise_share and missing_share must be in [0, 1), got "
                          f"{noise_share} and {missing_share}")
-    main_seq, extra_seq = np.random.SeedSequence(seed).spawn(2)
+    main_seq, extra_seq, outcome_seq = np.random.SeedSequence(seed).spawn(3)
     rng = np.random.default_rng(main_seq)
     persona = _persona_codes(n, noise_share, rng)
     P = _parameters(persona, rng)
@@ -119,10 +128,19 @@ def make_customers(n: int = 10_000, *, seed: int = 7, extra_features: int = 0,
     cols.update(_categoricals(P, rng, n))
     _punch_missing(cols, rng, n, missing_share)
     email = _emails(n, rng)
+    if outcome:
+        cols[OUTCOME_COLUMN] = planted_churn(persona, np.random.default_rng(outcome_seq))
     cols.update(_extra(persona, np.random.default_rng(extra_seq), n, extra_features))
     names = np.array([p.name for p in PERSONAS] + [NOISE], dtype=object)
     return pd.DataFrame({"customer_id": _ids(n), "email": email, **cols,
                          TRUTH_COLUMN: names[persona]})
+
+
+def planted_churn(persona: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """'yes'/'no' per customer, yes with the persona's planted rate (``CHURN_RATES``;
+    persona codes as in make_customers, len(PERSONAS) = noise)."""
+    rates = np.array([CHURN_RATES[p.name] for p in PERSONAS] + [CHURN_RATES[NOISE]])
+    return np.where(rng.random(len(persona)) < rates[persona], "yes", "no").astype(object)
 
 
 def make_months(n: int = 3000) -> list[tuple[str, pd.DataFrame]]:
@@ -131,7 +149,7 @@ def make_months(n: int = 3000) -> list[tuple[str, pd.DataFrame]]:
     appeared (frequent night-time buyers with many returns) that no persona describes."""
     out = []
     for i, name in enumerate(("2026-11", "2026-12", "2027-01")):
-        m = make_customers(n, seed=101 + i)
+        m = make_customers(n, seed=101 + i, outcome=True)
         m["customer_id"] = f"M{name.replace('-', '')}-" + m["customer_id"]   # other people each month
         if name == "2027-01":
             m["share_app"] = np.clip(m["share_app"] + 0.25, 0, 1)
@@ -303,7 +321,8 @@ def write_sample(path: str | Path, n: int = 10_000, seed: int = 7) -> Path:
     and rates to 3 decimals, money to 2, counts as integers, empty cells for missing."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    make_customers(n, seed=seed).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    make_customers(n, seed=seed, outcome=True).to_csv(path, index=False, encoding="utf-8",
+                                                      lineterminator="\n")
     return path
 
 

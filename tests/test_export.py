@@ -67,7 +67,7 @@ def test_every_export_validates_against_the_schema(ws, edited):
         export.validate(doc)
         export.validate(cards.cards_document(w))              # what discover's personas.json holds
     doc = export.to_json(edited)
-    assert doc["format"] == "persona-mining/persona-cards" and doc["version"] == 1
+    assert doc["format"] == "persona-mining/persona-cards" and doc["version"] == cards.CARDS_VERSION == 2
     card = doc["personas"][0]
     assert card["name"] == GERMAN and card["goals"] == ["Günstig kaufen", "Weniger Retouren"]
     assert card["traits"] and {"feature", "persona_value", "population_value", "effect_size",
@@ -137,7 +137,7 @@ def test_bad_imports_name_the_file_and_the_json_path(ws):
             ("$.personas[0].name", lambda d: d["personas"][0].update(name="   "), "cannot be empty"),
             ("$.personas[1].id", lambda d: d["personas"][1].update(id=d["personas"][0]["id"]),
              "appears twice"),
-            ("$.version", lambda d: d.update(version=2), "newer Persona Mining")):
+            ("$.version", lambda d: d.update(version=cards.CARDS_VERSION + 1), "newer Persona Mining")):
         bad = copy.deepcopy(doc)
         change(bad)
         with pytest.raises(InputError) as err:

@@ -12,8 +12,9 @@ import pytest
 
 from persona_mining import synthetic as syn
 from persona_mining.sample import SAMPLE_CSV
-from persona_mining.synthetic import (MISSING_COLUMNS, NOISE, PERSONAS, SHARE_COLUMNS, TRUTH_COLUMN,
-                                      expected_shares, make_customers, write_sample)
+from persona_mining.synthetic import (CHURN_RATES, MISSING_COLUMNS, NOISE, OUTCOME_COLUMN, PERSONAS,
+                                      SHARE_COLUMNS, TRUTH_COLUMN, expected_shares, make_customers,
+                                      write_sample)
 
 SAMPLE = SAMPLE_CSV
 BASE_COLUMNS = [
@@ -166,13 +167,25 @@ def test_bad_arguments_are_refused():
         make_customers(100, extra_features=-1)
 
 
+def test_outcome_is_planted_per_persona_on_its_own_stream(df):
+    with_outcome = make_customers(10_000, seed=7, outcome=True)
+    pd.testing.assert_frame_equal(with_outcome.drop(columns=OUTCOME_COLUMN), df)
+    assert list(with_outcome.columns).index(OUTCOME_COLUMN) == len(BASE_COLUMNS) - 1
+    big = make_customers(60_000, seed=4, outcome=True)
+    got = (big[OUTCOME_COLUMN] == "yes").groupby(big[TRUTH_COLUMN]).agg(["mean", "size"])
+    for persona, row in got.iterrows():
+        se = np.sqrt(CHURN_RATES[persona] * (1 - CHURN_RATES[persona]) / row["size"])
+        assert abs(row["mean"] - CHURN_RATES[persona]) < 4 * se, persona
+
+
 def test_write_sample_format(tmp_path):
     path = write_sample(tmp_path / "sub" / "c.csv", n=500, seed=3)
     raw = path.read_bytes()
     assert b"\r\n" not in raw and "Süd".encode("utf-8") in raw and b"-0.0," not in raw
     back = pd.read_csv(path, float_precision="round_trip")
-    expected = make_customers(500, seed=3)
+    expected = make_customers(500, seed=3, outcome=True)       # the sample carries an outcome
     assert list(back.columns) == list(expected.columns)
+    assert back[OUTCOME_COLUMN].tolist() == expected[OUTCOME_COLUMN].tolist()
     for cols, digits in ((["revenue_12m", "avg_basket_value"], 2),
                          ([*SHARE_COLUMNS, "night_order_share", "discount_share", "return_rate",
                            "newsletter_open_rate"], 3)):
@@ -185,10 +198,11 @@ def test_committed_sample_is_the_generator_output(df):
     assert SAMPLE.exists(), "run: python scripts/generate_sample.py"
     committed = pd.read_csv(SAMPLE, float_precision="round_trip", keep_default_na=True)
     buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n")
+    make_customers(10_000, seed=7, outcome=True).to_csv(buf, index=False, lineterminator="\n")
     buf.seek(0)
     regenerated = pd.read_csv(buf, float_precision="round_trip", keep_default_na=True)
-    assert committed.shape == (10_000, 21)
+    assert committed.shape == (10_000, 22)
+    assert list(committed.drop(columns=OUTCOME_COLUMN).columns) == list(df.columns)
     assert list(committed["customer_id"]) == list(df["customer_id"])
     assert list(committed[TRUTH_COLUMN]) == list(df[TRUTH_COLUMN])
     pd.testing.assert_frame_equal(committed, regenerated)
