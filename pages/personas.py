@@ -78,18 +78,14 @@ def edit_form(p, fields) -> None:
                     st.rerun()
 
 
-def outcome_row(p) -> None:
-    """The persona's outcomes as metrics (value, change vs all customers) and sentences."""
-    figs = figures.get(p.id, [])
-    if not figs:
-        return
-    st.markdown(f"**{_('Outcomes')}**")
-    for start in range(0, len(figs), 4):
-        row = figs[start:start + 4]
-        for col, fig in zip(st.columns(4), row):
-            m = outcomes.metric(fig)
-            col.metric(md(m.title), m.value, delta=m.delta, delta_color=m.color, help=md(m.help))
-            col.caption(md(outcomes.sentence(fig)))
+def outcome_rows(p, where) -> None:
+    """The persona's outcomes: per outcome a metric (value, change vs all customers) with
+    its plain sentence beside it."""
+    for fig in figures.get(p.id, []):
+        m = outcomes.metric(fig)
+        left, right = where.columns([1, 2], vertical_alignment="center")
+        left.metric(md(m.title), m.value, delta=m.delta, delta_color=m.color, help=md(m.help))
+        right.markdown(md(outcomes.sentence(fig)))
 
 
 def card(p) -> None:
@@ -108,7 +104,7 @@ def card(p) -> None:
                          "on other samples of customers: 1 = every time; 0.75 and more is "
                          "stable, below 0.5 unstable.")
         stats.caption(f"{p.size:,} customers · {p.id} · {meaning}")
-        outcome_row(p)
+        outcome_rows(p, head)
 
         left, right = st.columns([1, 1])
         with left:

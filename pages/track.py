@@ -124,8 +124,8 @@ if not tracked.empty:
         cells = t.assign(
             persona=[labels.get(pid, _("All customers") if pid == outcomes.ALL else name)
                      for pid, name in zip(t["persona_id"], t["persona_name"])],
-            shown=["—" if s else outcomes.fmt_value(k, v)
-                   for k, v, s in zip(t["kind"], t["value"], t["suppressed"])])
+            shown=[outcomes.fmt_spread(k, v, lo, hi) for k, v, lo, hi in
+                   zip(t["kind"], t["value"], t["low"], t["high"])])
         grid = cells.pivot_table(index="persona", columns="period", values="shown",
                                  aggfunc="first", sort=False)
         grid = grid[list(dict.fromkeys(t["period"]))].rename_axis(columns=None)

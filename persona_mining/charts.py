@@ -94,11 +94,14 @@ def map_chart(ws: Any, color_by: str = "persona", select: bool = True,
         color = alt.Color("persona:N", scale=alt.Scale(domain=domain, range=colors),
                           legend=alt.Legend(title="Persona", orient="right", labelLimit=260))
         tooltip = [alt.Tooltip("persona:N", title="persona")]
-    elif rate is not None:          # yes/no outcome: the yeses stand out, drawn on top
-        df = df.assign(_top=(df[color_by] == _("yes")).astype(int)).sort_values("_top", kind="stable")
+    elif rate is not None:          # yes/no outcome: yes in a strong colour, no in grey
+        # (drawn in table order, not yes on top: the density of colour stays honest)
+        words = [_("yes"), _("no"), _("(missing)")]
+        present = [w for w in words if (df[color_by] == w).any()]
         color = alt.Color(f"{color_by}:N", title=outcomes.title(rate),
-                          scale=alt.Scale(domain=[_("yes"), _("no"), _("(missing)")],
-                                          range=["#d6336c", "#c3cad3", "#eeeeee"]),
+                          scale=alt.Scale(domain=present, range=[
+                              {words[0]: "#d6336c", words[1]: "#c3cad3", words[2]: "#eeeeee"}[w]
+                              for w in present]),
                           legend=alt.Legend(orient="right"))
         tooltip = [alt.Tooltip("persona:N", title="persona"),
                    alt.Tooltip(f"{color_by}:N", title=outcomes.title(rate))]
@@ -365,7 +368,8 @@ def outcome_tracking_chart(table: pd.DataFrame, ws: Any, outcome: str) -> alt.Ch
     domain.append(everyone)
     rng.append("#555555")
     rate = t["kind"].iloc[0] == outcomes.RATE
-    t["shown"] = [outcomes.fmt_value(k, v) for k, v in zip(t["kind"], t["value"])]
+    t["shown"] = [outcomes.fmt_spread(k, v, lo, hi)
+                  for k, v, lo, hi in zip(t["kind"], t["value"], t["low"], t["high"])]
     order = list(dict.fromkeys(table["period"]))
     base = alt.Chart(t).encode(
         x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
@@ -378,6 +382,6 @@ def outcome_tracking_chart(table: pd.DataFrame, ws: Any, outcome: str) -> alt.Ch
     lines = base.mark_line(strokeWidth=2.5).encode(
         y=y, strokeDash=alt.condition(alt.datum.persona_id == outcomes.ALL, alt.value([5, 4]),
                                       alt.value([1, 0])))
-    bars = base.mark_errorbar(ticks=True).encode(y=alt.Y("low:Q", title=humanize(outcome)),
-                                                 y2="high:Q")
+    bars = base.mark_errorbar(ticks=False, opacity=0.35, thickness=2).encode(
+        y=alt.Y("low:Q", title=humanize(outcome)), y2="high:Q")
     return (bars + lines + base.mark_circle(size=55).encode(y=y)).properties(height=300)

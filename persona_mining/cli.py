@@ -445,9 +445,8 @@ def _summary(ws, out: Path) -> None:
         for f in figures.get(p.id, []):
             print(f"          {outcomes.title(f.spec)}: {outcomes.sentence(f)}")
     for f in figures.get(outcomes.ALL, []):
-        print(_("outcome {name}: {value} ± {err} over all customers (not used to find the "
-                "personas)", name=outcomes.title(f.spec), value=outcomes.fmt_value(f.kind, f.value),
-                err=outcomes.fmt_error(f)))
+        print(_("outcome {name}: {value} over all customers (not used to find the personas)",
+                name=outcomes.title(f.spec), value=outcomes.fmt_spread(f.kind, f.value, f.low, f.high)))
     print(f"written: {out / 'personas.json'}, {out / 'assignments.csv'}, {out / 'workspace'}")
 
 

@@ -474,27 +474,36 @@ def fmt_value(kind: str, value: float | None) -> str:
     return fmt_number(value, 0 if a >= 100 else 1 if a >= 10 else 2)
 
 
-def fmt_error(fig: OutcomeFigure) -> str:
+def fmt_error(kind: str, low: float | None, high: float | None) -> str:
     """Half the interval's width: '3' (percentage points for a rate) or '12.5'."""
-    if fig.low is None or fig.high is None:
+    if low is None or high is None:
         return _("n/a")
-    half = (fig.high - fig.low) / 2
-    if fig.kind == RATE:
+    half = (high - low) / 2
+    if kind == RATE:
         points = half * 100
         return fmt_number(points, 0 if points >= 0.95 else 1)
     a = abs(half)
     return fmt_number(half, 0 if a >= 100 else 1 if a >= 10 else 2)
 
 
-def fmt_interval(fig: OutcomeFigure) -> str:
+def fmt_interval(kind: str, low: float | None, high: float | None) -> str:
     """'39–45 %' or '112–134' (the 95 % interval)."""
-    if fig.low is None or fig.high is None:
+    if low is None or high is None:
         return _("n/a")
-    if fig.kind == RATE:
-        lo, hi = fmt_percent(fig.low, 1 if fig.high < 0.095 else 0), \
-            fmt_percent(fig.high, 1 if fig.high < 0.095 else 0)
-        return f"{lo.removesuffix(' %')}–{hi}"
-    return f"{fmt_value(MEAN, fig.low)}–{fmt_value(MEAN, fig.high)}"
+    if kind == RATE:
+        decimals = 1 if high < 0.095 else 0
+        return f"{fmt_percent(low, decimals).removesuffix(' %')}–{fmt_percent(high, decimals)}"
+    return f"{fmt_value(MEAN, low)}–{fmt_value(MEAN, high)}"
+
+
+def fmt_spread(kind: str, value: float | None, low: float | None = None,
+               high: float | None = None) -> str:
+    """'42 % ± 3' ('—' without a value: a group below the privacy minimum)."""
+    if value is None or not np.isfinite(value):
+        return "—"
+    if low is None or high is None or not (np.isfinite(low) and np.isfinite(high)):
+        return fmt_value(kind, value)
+    return f"{fmt_value(kind, value)} ± {fmt_error(kind, low, high)}"
 
 
 def _times(ratio: float) -> str:
@@ -514,7 +523,7 @@ def _keep_together(text: str) -> str:
 def _sentence(fig: OutcomeFigure) -> str:
     if fig.suppressed or fig.value is None:
         return ngettext_suppressed(fig.n)
-    value, err = fmt_value(fig.kind, fig.value), fmt_error(fig)
+    value, err = fmt_value(fig.kind, fig.value), fmt_error(fig.kind, fig.low, fig.high)
     if fig.group == ALL or fig.overall is None:
         return _("{name}: {value} ± {err} over all customers", name=label(fig.spec), value=value,
                  err=err)
@@ -594,7 +603,8 @@ def metric(fig: OutcomeFigure) -> Metric:
     better = fig.spec.higher_is_better
     color = "off" if fig.differs == 0 or better is None else "normal" if better else "inverse"
     info = _("{sentence}. 95 % interval {interval}, {n} customers with a value.",
-             sentence=sentence(fig), interval=fmt_interval(fig), n=fmt_number(fig.n))
+             sentence=sentence(fig), interval=fmt_interval(fig.kind, fig.low, fig.high),
+             n=fmt_number(fig.n))
     return Metric(title(fig.spec), fmt_value(fig.kind, fig.value), delta, color, info)
 
 
@@ -694,7 +704,7 @@ def _round(v: float | None) -> float | None:
 
 
 __all__ = ["ALL", "MEAN", "MIN_GROUP_SIZE", "Metric", "OutcomeFigure", "OutcomeSpec", "RATE", "concept_of",
-           "estimate", "figure", "figure_record", "figures", "fmt_error", "fmt_interval",
+           "estimate", "figure", "figure_record", "figures", "fmt_error", "fmt_interval", "fmt_spread",
            "fmt_value", "group_sums", "infer_spec", "label", "method_note", "metric", "model_outcomes", "name_tokens",
            "outcome_columns", "outcome_reason", "overview_frame", "partition_sums", "persona_outcomes",
            "selection_outcomes", "sentence", "specs_for", "t_interval", "title", "tracking_frame",

@@ -322,34 +322,25 @@ def outcome_title(record: Mapping[str, Any]) -> str:
     return text[:1].upper() + text[1:]
 
 
-def outcome_value(record: Mapping[str, Any], spread: bool = True) -> str:
+def outcome_value(record: Mapping[str, Any]) -> str:
     """'42 % ± 3' (or '—' when suppressed) from an outcome record of a card."""
-    from ..outcomes import OutcomeFigure, OutcomeSpec, fmt_error, fmt_value
+    from ..outcomes import fmt_spread
 
-    if record.get("suppressed") or record.get("value") is None:
-        return "—"
-    value = fmt_value(record["kind"], record["value"])
-    if not spread or record.get("low") is None:
-        return value
-    fig = OutcomeFigure(OutcomeSpec(record["column"], record["kind"]), "", 0,
-                        int(record.get("customers", 0)), record["value"], record["low"],
-                        record["high"], record.get("overall"), None, 0, False)
-    return f"{value} ± {fmt_error(fig)}"
+    return fmt_spread(record["kind"], record.get("value"), record.get("low"), record.get("high"))
 
 
 def outcome_lines(records: Sequence[Mapping[str, Any]]) -> list[str]:
     """'Churn: churns 2.3× as often … (95 % interval 39–45 %, 1,106 customers)' per outcome."""
-    from ..outcomes import OutcomeFigure, OutcomeSpec, fmt_interval
+    from ..outcomes import fmt_interval
 
     out = []
     for r in records:
         if r.get("suppressed") or r.get("value") is None:
             out.append(f"{outcome_title(r)}: {r['sentence']}")
             continue
-        fig = OutcomeFigure(OutcomeSpec(r["column"], r["kind"]), "", 0, int(r["customers"]),
-                            r["value"], r["low"], r["high"], r.get("overall"), None, 0, False)
         out.append(_("{title}: {sentence} (95 % interval {interval}, {n} customers)",
-                     title=outcome_title(r), sentence=r["sentence"], interval=fmt_interval(fig),
+                     title=outcome_title(r), sentence=r["sentence"],
+                     interval=fmt_interval(r["kind"], r["low"], r["high"]),
                      n=fmt_number(r["customers"])))
     return out
 

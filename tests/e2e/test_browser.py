@@ -21,6 +21,9 @@ def test_workbench_end_to_end(server, visitors, shots, small_csv):
     page.get_by_role("heading", name="Personas").wait_for()
     wait_idle(page)
     assert len(persona_names(page)) >= 5                  # the sample is there at once
+    # the sample's outcome on every card: a metric and its plain sentence
+    assert page.get_by_test_id("stMetricLabel").get_by_text("Churned next 6m").count() >= 5
+    assert page.get_by_text(re.compile(r"churns \d+(\.\d)?× as often as the average customer")).count() >= 1
     page.locator(".vega-embed").first.wait_for()          # charts draw after the script ends
     page.wait_for_timeout(1500)
     page.screenshot(path=str(shots / "01-personas-sample.png"))
@@ -112,6 +115,7 @@ def test_deep_link_first_request_and_tracking(fresh_server, visitors, shots):
     page.get_by_role("heading", name="Persona shares over time").wait_for()
     wait_idle(page)
     assert page.get_by_text(re.compile(r"2027-01 — unassigned share")).count() == 1
+    assert page.get_by_role("heading", name="Outcomes over time").count() == 1
     page.mouse.move(5, 5)                            # no tooltip over the screenshot
     page.wait_for_timeout(500)
     page.screenshot(path=str(shots / "08-track.png"), full_page=True)
