@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..outcomes import outcome_reason
+from ..outcomes.names import outcome_reason
 from ..roles import (BOOLEAN, CATEGORICAL, CONSTANT, DATETIME, ID, IGNORE, LABEL, NUMERIC, OUTCOME,
                      PII, TEXT)
 from .column_roles import ColumnRole, ColumnRoles

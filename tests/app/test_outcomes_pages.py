@@ -89,6 +89,19 @@ def test_explore_colours_the_map_by_an_outcome(no_exception, page, outcome_ws):
     assert '"yes"' in spec and OUTCOME_COLUMN in spec
 
 
+def test_explore_selection_shows_its_outcomes(no_exception, page, outcome_ws):
+    import numpy as np
+
+    rows = np.flatnonzero(outcome_ws.state().labels == outcome_ws.personas()[0].id)[:200]
+    at = page("pages/explore.py", ws=outcome_ws)
+    at.session_state["selection"] = rows.tolist()
+    at.run()
+    no_exception(at)
+    picked = outcomes.selection_outcomes(outcome_ws, rows)[0]
+    assert picked.n == 200
+    assert f"Churned next 6m: {outcomes.sentence(picked)}" in page_text(at)
+
+
 def test_track_page_shows_outcomes_per_period(no_exception, page, outcome_ws):
     at = page("pages/track.py", ws=outcome_ws)
     no_exception(at)
