@@ -284,17 +284,25 @@ def _number_badge(pdf: _Doc, cx: float, cy: float, text: str, color: Sequence[in
     pdf.cell(2 * radius, 2 * radius, text, align="C")
 
 
-def _share_row(pdf: _Doc, number: str, name: str, share: float, size: int,
-               color: Sequence[int], h: float) -> None:
+def _row_start(pdf: _Doc, number: str, name: str, color: Sequence[int] | None, h: float,
+               width: float, bold: bool = False) -> float:
+    """A list row: the persona's number badge (none without a number) and its name; the
+    row's top. A new page first when the row does not fit."""
     if pdf.room() < h:
         pdf.add_page()
     y = pdf.get_y()
     r = min(2.1, h * 0.36)
     if number:
         _number_badge(pdf, MARGIN + r, y + h / 2, number, color, r)
-    pdf.font(8.5 if h >= 5 else 7.5)
+    pdf.font(8.5 if h >= 5 else 7.5, bold=bold)
     pdf.set_xy(MARGIN + 2 * r + 2, y)
-    pdf.cell(84, h, _fit(pdf, " ".join(name.split()), 82))
+    pdf.cell(width - 2 * r - 2, h, _fit(pdf, " ".join(name.split()), width - 2 * r - 4))
+    return y
+
+
+def _share_row(pdf: _Doc, number: str, name: str, share: float, size: int,
+               color: Sequence[int], h: float) -> None:
+    y = _row_start(pdf, number, name, color, h, 84 + 2 * min(2.1, h * 0.36) + 2)
     bar_x, bar_w, bar_h = MARGIN + 94, 56.0, min(3.0, h * 0.55)
     pdf.set_fill_color(*LIGHT)
     pdf.rect(bar_x, y + (h - bar_h) / 2, bar_w, bar_h, style="F")
@@ -464,15 +472,7 @@ def _outcome_table(pdf: _Doc, doc: dict, colors: list, h: float) -> None:
             for i, c in enumerate(doc["personas"])]
     rows.append(("", _("All customers"), summary["all"], None))
     for number, name, records, color in rows:
-        if pdf.room() < h:
-            pdf.add_page()
-        y = pdf.get_y()
-        r = min(2.1, h * 0.36)
-        if number:
-            _number_badge(pdf, MARGIN + r, y + h / 2, number, color, r)
-        pdf.font(8.5 if h >= 5 else 7.5, bold=not number)
-        pdf.set_xy(MARGIN + 2 * r + 2, y)
-        pdf.cell(name_w - 2 * r - 4, h, _fit(pdf, " ".join(name.split()), name_w - 2 * r - 6))
+        y = _row_start(pdf, number, name, color, h, name_w - 2, bold=not number)
         by = {outcome_title(o): o for o in records}
         for k, head in enumerate(heads):
             pdf.set_xy(MARGIN + name_w + k * col_w, y)
