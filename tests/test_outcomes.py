@@ -93,6 +93,8 @@ def test_specs_read_yes_no_words_numbers_and_named_levels():
     np.testing.assert_array_equal(flag.values(pd.Series(["Attrited Customer", "Existing Customer"])),
                                   [1, 0])
     assert outcomes.infer_spec(pd.Series([True, False]), "Revenue").kind == "rate"
+    as_text = outcomes.infer_spec(pd.Series(["12.5", "80", "7"]), "CLV")     # numbers as text
+    assert as_text.kind == "mean" and as_text.values(pd.Series(["12.5", "x"]))[0] == 12.5
     assert outcomes.infer_spec(pd.Series([0, 1, 1]), "Response").kind == "rate"
     clv = outcomes.infer_spec(pd.Series([10.0, 20.5, 300.0]), "CLV")
     assert (clv.kind, clv.concept) == ("mean", "value")
@@ -263,6 +265,15 @@ def test_a_table_without_outcomes_shows_none(small_csv):
     from persona_mining import charts
 
     assert charts.outcome_chart(ws) is None
+
+
+def test_outcome_figures_survive_a_workspace_save_and_load(churn_ws, tmp_path):
+    from persona_mining import workspace
+
+    back = workspace.load(workspace.save(churn_ws, tmp_path / "ws"))
+    assert [s.to_dict() for s in outcomes.workspace_specs(back)] == \
+        [s.to_dict() for s in outcomes.workspace_specs(churn_ws)]
+    assert cards.persona_cards(back) == cards.persona_cards(churn_ws)
 
 
 # -- discovery, role changes, model and tracking ---------------------------------------------------

@@ -39,13 +39,14 @@ class OutcomeSpec:
             if pd.api.types.is_bool_dtype(s.dtype):
                 s = s.astype("float64")
             return pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        keys = value_keys(s)
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)   # keys of the distinct values only
+        keys = _keys(pd.Series(uniques, dtype=s.dtype if len(uniques) else object))
         present = pd.notna(keys)
-        out = np.full(len(s), np.nan)
-        out[present & (keys == self.yes)] = 1.0
+        per = np.full(len(keys), np.nan)
+        per[present & (keys == self.yes)] = 1.0
         no = present & (keys != self.yes) if self.no is None else present & (keys == self.no)
-        out[no] = 0.0
-        return out
+        per[no] = 0.0
+        return np.where(codes >= 0, per[np.maximum(codes, 0)] if len(per) else np.nan, np.nan)
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -60,7 +61,17 @@ class OutcomeSpec:
 
 
 def value_keys(s: pd.Series) -> np.ndarray:
-    """Comparable text keys of a column's values (object array, NaN for missing)."""
+    """Comparable text keys of a column's values (object array, NaN for missing): yes/no
+    words and booleans as "1"/"0", numbers as their shortest text, other text lower case.
+    Computed once per distinct value (a million rows of yes/no are two keys)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    keys = _keys(pd.Series(uniques, dtype=s.dtype if len(uniques) else object))
+    out = np.full(len(s), np.nan, dtype=object)
+    out[codes >= 0] = keys[codes[codes >= 0]]
+    return out
+
+
+def _keys(s: pd.Series) -> np.ndarray:
     missing = s.isna().to_numpy()
     if pd.api.types.is_bool_dtype(s.dtype):
         keys = np.where(s.fillna(False).to_numpy(dtype=bool), "1", "0").astype(object)
@@ -81,6 +92,9 @@ def value_keys(s: pd.Series) -> np.ndarray:
     return keys
 
 
+MAX_TEXT_LEVELS = 50      # a text outcome with more different values is not yes/no
+
+
 def infer_spec(series: pd.Series, column: str, source: str = "data") -> OutcomeSpec:
     """How to read an outcome column, decided from its (training) values; InputError
     when the column cannot be an outcome (no values, or text with many values)."""
@@ -90,26 +104,36 @@ def infer_spec(series: pd.Series, column: str, source: str = "data") -> OutcomeS
         raise InputError(_("{source}: the outcome column '{column}' is empty — give it another "
                            "role or fill it in", source=source, column=column),
                          source=source, column=column)
-    if not pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        as_number = pd.to_numeric(values, errors="coerce")
-        if as_number.notna().all():
-            values = as_number
-    keys = pd.Series(value_keys(values))
-    levels = keys.value_counts()
     numeric = pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
-    if set(levels.index) <= {"0", "1"}:
-        return OutcomeSpec(column, RATE, concept, "1", "0", _shown_yes(values, keys, "1"))
-    if len(levels) == 2:
-        yes = _pick_yes(levels, concept, numeric)
-        no = next(k for k in levels.index if k != yes)
-        return OutcomeSpec(column, RATE, concept, yes, no, _shown_yes(values, keys, yes))
-    if numeric:
+    codes, uniques = pd.factorize(values)
+    if not numeric and not pd.api.types.is_bool_dtype(values.dtype):
+        as_number = pd.to_numeric(pd.Series(uniques), errors="coerce")
+        if as_number.notna().all():                  # numbers written as text
+            values, numeric = pd.to_numeric(values, errors="coerce"), True
+            codes, uniques = pd.factorize(values)
+    if numeric and len(uniques) > 2:
         return OutcomeSpec(column, MEAN, "value" if concept == "value" else concept)
-    examples = ", ".join(f"'{v}'" for v in values.astype(str).unique()[:3])
-    raise InputError(_("{source}: column '{column}' cannot be an outcome: it holds {n} different "
-                       "texts ({examples}, …) — an outcome is yes/no or a number; give it the "
-                       "role label to see its mix per persona", source=source, column=column,
-                       n=len(levels), examples=examples), source=source, column=column)
+    if len(uniques) > MAX_TEXT_LEVELS:
+        raise _not_an_outcome(source, column, len(uniques), uniques)
+    written = pd.Series(uniques).astype(str).str.strip().to_numpy(dtype=object)
+    keys = _keys(pd.Series(uniques, dtype=values.dtype))
+    counts = pd.Series(np.bincount(codes, minlength=len(uniques)), index=keys).groupby(level=0).sum()
+    if set(counts.index) <= {"0", "1"}:
+        return OutcomeSpec(column, RATE, concept, "1", "0")
+    if len(counts) == 2:
+        yes = _pick_yes(counts, concept, numeric)
+        no = next(k for k in counts.index if k != yes)
+        return OutcomeSpec(column, RATE, concept, yes, no,
+                           _shown_yes(written, keys, np.bincount(codes, minlength=len(uniques)), yes))
+    raise _not_an_outcome(source, column, len(counts), uniques)
+
+
+def _not_an_outcome(source: str, column: str, n: int, uniques: Any) -> InputError:
+    examples = ", ".join(f"'{v}'" for v in list(uniques)[:3])
+    return InputError(_("{source}: column '{column}' cannot be an outcome: it holds {n} different "
+                        "texts ({examples}, …) — an outcome is yes/no or a number; give it the "
+                        "role label to see its mix per persona", source=source, column=column,
+                        n=n, examples=examples), source=source, column=column)
 
 
 def _pick_yes(levels: pd.Series, concept: str, numeric: bool) -> str:
@@ -126,12 +150,13 @@ def _pick_yes(levels: pd.Series, concept: str, numeric: bool) -> str:
     return str(counts.idxmin())
 
 
-def _shown_yes(values: pd.Series, keys: pd.Series, yes: str) -> str | None:
-    """The yes value as written, when it is not a plain yes/true/1 (then None)."""
+def _shown_yes(written: np.ndarray, keys: np.ndarray, counts: np.ndarray, yes: str) -> str | None:
+    """The yes value as written (its most frequent spelling), when it is not a plain
+    yes/true/1 (then None)."""
     if yes == "1":
         return None
-    written = values.astype(str).str.strip()[keys.to_numpy() == yes]
-    return str(written.mode().iloc[0]) if len(written) else yes
+    mine = np.flatnonzero(keys == yes)
+    return str(written[mine[np.argmax(counts[mine])]]) if len(mine) else yes
 
 
 def specs_for(data: pd.DataFrame, columns: Sequence[str], source: str = "data") -> list[OutcomeSpec]:

@@ -114,7 +114,7 @@ def figures(specs: Sequence[OutcomeSpec], data: pd.DataFrame, labels: np.ndarray
     for all customers (key :data:`ALL`), in the order of ``specs``."""
     labels = np.asarray(labels).astype(str)
     lookup = {g: i for i, g in enumerate(groups)}
-    codes = np.array([lookup.get(lab, -1) for lab in labels], dtype=np.int64) if len(groups) \
+    codes = pd.Categorical(labels, categories=list(groups)).codes.astype(np.int64) if len(groups) \
         else np.full(len(labels), -1, dtype=np.int64)
     sizes = np.bincount(codes[codes >= 0], minlength=len(groups)) if len(groups) else np.zeros(0, int)
     out: dict[str, list[OutcomeFigure]] = {g: [] for g in [*groups, ALL]}
