@@ -52,7 +52,8 @@ else:
                  height="content")
     picked = outcomes.selection_outcomes(ws, rows)
     if picked:
-        st.markdown(f"**{_('Outcomes of the selection')}**")
+        heading = _("Outcomes of the selection")
+        st.markdown(f"**{heading}**")
         st.markdown("\n".join(f"- {md(outcomes.title(f.spec))}: {md(outcomes.sentence(f))}"
                                for f in picked))
 

@@ -370,7 +370,8 @@ def to_markdown(ws: Any, document: Mapping[str, Any] | None = None) -> str:
                f"{doc['unassigned']['size']:,} | |"
                + (_md_outcome_cells(summary.get("unassigned", []), heads) if summary else ""))
     if summary:
-        out.append(f"| {_('All customers')} | 100.0% | {ds.get('rows') or 0:,} | |"
+        everyone = _("All customers")
+        out.append(f"| {everyone} | 100.0% | {ds.get('rows') or 0:,} | |"
                    + _md_outcome_cells(summary["all"], heads))
     out.append("")
     for c in doc["personas"]:
@@ -379,7 +380,8 @@ def to_markdown(ws: Any, document: Mapping[str, Any] | None = None) -> str:
                 f"**Share** {c['share']:.1%} · **Customers** {c['size']:,} · "
                 f"**Stability** {c['stability_label']}{stab} · **Id** {c['id']}", ""]
         if c.get("outcomes"):
-            out += [f"### {_('Outcomes')}", ""]
+            heading = _("Outcomes")
+            out += [f"### {heading}", ""]
             out += [f"- {md_escape(line)}" for line in outcome_lines(c["outcomes"])] + [""]
         if c["traits"]:
             out += ["### What sets them apart", ""]
