@@ -7,8 +7,9 @@ from pages._shared import PROJECT, md, open_sample, reset_view_state, user_error
 from persona_mining import projects
 from persona_mining.datasource import DataSource, Dataset
 from persona_mining.errors import InputError
+from persona_mining.i18n import _
 from persona_mining.ingest import ColumnRoles, read_table
-from persona_mining.roles import ALL_ROLES, DESCRIPTIONS, PII, TEXT
+from persona_mining.roles import ALL_ROLES, DESCRIPTIONS, OUTCOME, PII, TEXT
 
 ws = workspace()
 st.title("Data")
@@ -174,6 +175,11 @@ except InputError as exc:            # e.g. two id columns: say so, keep the las
     roles = base.with_overrides(kept, source_name)
 if changed:
     st.caption("Changed by you: " + ", ".join(f"{md(c)} → {r}" for c, r in changed.items()))
+if roles.columns(OUTCOME):
+    st.caption(_("Outcomes ({columns}) are reported per persona with their 95 % interval and "
+                 "never used to find the personas. To let one shape the personas, give it a "
+                 "behaviour role (boolean or numeric); it then shows as a trait.",
+                 columns=", ".join(md(c) for c in roles.columns(OUTCOME))))
 
 st.subheader("Data quality", anchor=False)
 if dataset:

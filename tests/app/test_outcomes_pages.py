@@ -63,6 +63,7 @@ def test_an_outcome_switched_to_a_feature_with_one_role_change(no_exception, pag
     at = page("pages/data.py", ws=outcome_ws)
     roles = dict(zip(at.data_editor[0].value["column"], at.data_editor[0].value["role"]))
     assert roles[OUTCOME_COLUMN] == "outcome"
+    assert f"Outcomes ({OUTCOME_COLUMN}) are reported per persona" in page_text(at)
     feature = rediscover(set_role(outcome_ws, "boolean"))
     assert OUTCOME_COLUMN in feature.prep.source_columns_
     assert outcomes.persona_outcomes(feature) == {}
