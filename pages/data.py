@@ -46,7 +46,7 @@ if uploaded is not None and (dataset is None or dataset.origin != uploaded.file_
                 st.session_state.pop("event_log", None)
                 st.session_state["dataset"] = dataset = new
 
-b1, b2, _ = st.columns([1, 1, 2])
+b1, b2, _spare = st.columns([1, 1, 2])
 if b1.button("Use the sample customers", key="use_sample", width="stretch",
              help="10,000 synthetic customers of an online shop with planted personas"):
     st.session_state.pop("dataset", None)
