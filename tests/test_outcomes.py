@@ -21,9 +21,11 @@ FAST = DiscoverConfig(embedding="pca", bootstrap=2, method="kmeans", k=4, seed=3
 
 def with_outcomes(ws, **columns):
     """The workspace with extra outcome columns (same personas): no second discovery."""
-    items = [i for i in ws.roles["items"] if i["column"] not in columns] + [
-        {"column": c, "role": "outcome", "reason": "test", "inferred": False} for c in columns]
-    return dataclasses.replace(ws, data=ws.data.assign(**columns), roles={"items": items},
+    from persona_mining.ingest import ColumnRole, ColumnRoles
+
+    items = [i for i in ws.roles.items if i.column not in columns] + [
+        ColumnRole(c, "outcome", "test", inferred=False) for c in columns]
+    return dataclasses.replace(ws, data=ws.data.assign(**columns), roles=ColumnRoles(tuple(items)),
                                _cache={})
 
 

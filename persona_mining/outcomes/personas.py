@@ -3,7 +3,7 @@ selection of customers, and as one table for charts."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -13,38 +13,36 @@ from .reading import OutcomeSpec, specs_for
 from .stats import ALL, UNASSIGNED, OutcomeFigure, figures
 from .words import sentence, title
 
-def outcome_columns(roles: Mapping[str, Any]) -> list[str]:
+
+def outcome_columns(roles: Any) -> list[str]:
     """Outcome columns of a workspace's roles (``Workspace.roles``), in table order."""
     from ..roles import OUTCOME
 
-    return [i["column"] for i in roles.get("items", []) if i.get("role") == OUTCOME]
+    return roles.columns(OUTCOME)
 
 
 def workspace_specs(ws: Any) -> list[OutcomeSpec]:
-    """How each outcome column of the workspace is read (cached: data never change)."""
-    cache = getattr(ws, "_cache", {})
-    if "outcome_specs" not in cache:
-        cols = outcome_columns(ws.roles)
-        cache["outcome_specs"] = specs_for(ws.data, cols, str(ws.source.get("source", "data")))
-    return cache["outcome_specs"]
+    """How each outcome column of the workspace is read (kept with it: data never change)."""
+    return ws.memo("outcome_specs", lambda: specs_for(
+        ws.data, outcome_columns(ws.roles), ws.source.source or "data"))
 
 
 def persona_outcomes(ws: Any) -> dict[str, list[OutcomeFigure]]:
     """Outcome figures per current persona (after edits), for the unassigned customers
     and for all customers (:data:`ALL`); {} when the data have no outcome column.
-    Cached per edit, like the profiles."""
+    Kept per edit, like the profiles."""
     specs = workspace_specs(ws)
     if not specs:
         return {}
-    key = ("outcomes", len(ws.edits))
-    cache = getattr(ws, "_cache", {})
-    if key not in cache:
+
+    def compute() -> dict[str, list[OutcomeFigure]]:
         from ..profile import persona_ids
 
         labels = np.asarray(ws.state().labels).astype(str)
         groups = persona_ids(labels) + ([UNASSIGNED] if (labels == UNASSIGNED).any() else [])
-        cache[key] = figures(specs, ws.data, labels, groups)
-    return cache[key]
+        return figures(specs, ws.data, labels, groups)
+
+    return ws.memo(("outcomes", len(ws.edits)), compute)
 
 
 def selection_outcomes(ws: Any, rows: Sequence[int]) -> list[OutcomeFigure]:
