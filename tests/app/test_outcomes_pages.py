@@ -3,12 +3,13 @@ page (one change, recorded in the provenance), Explore colouring, Track over per
 
 import pytest
 
-from persona_mining import outcomes
+from persona_mining import DiscoverConfig, outcomes
 from persona_mining.pipeline import discover
 from persona_mining.synthetic import OUTCOME_COLUMN, make_customers
 
 from apptest_helpers import ROOT, page_text, run_kmeans
-from conftest import FAST
+
+FAST = DiscoverConfig(method="kmeans", k=4, embedding="pca", bootstrap=2, seed=3)   # as conftest's
 
 
 @pytest.fixture(scope="module")

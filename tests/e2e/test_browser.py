@@ -22,7 +22,9 @@ def test_workbench_end_to_end(server, visitors, shots, small_csv):
     wait_idle(page)
     assert len(persona_names(page)) >= 5                  # the sample is there at once
     # the sample's outcome on every card: a metric and its plain sentence
-    assert page.get_by_test_id("stMetricLabel").get_by_text("Churned next 6m").count() >= 5
+    outcome_labels = page.get_by_test_id("stMetricLabel").get_by_text("Churned next 6m")
+    outcome_labels.first.wait_for()
+    assert outcome_labels.count() >= 5
     assert page.get_by_text(re.compile(r"churns \d+(\.\d)?× as often as the average customer")).count() >= 1
     page.locator(".vega-embed").first.wait_for()          # charts draw after the script ends
     page.wait_for_timeout(1500)
