@@ -75,8 +75,10 @@ def _times(ratio: float) -> str:
 
 
 def sentence(fig: OutcomeFigure) -> str:
-    """The figure in plain words, in the current language, e.g. 'churns 2.3× as often as
-    the average customer: 42 % ± 3 vs 27 %' (no line break inside '42 %' or '± 3')."""
+    """The figure in plain words, in the current language, to stand next to the outcome's
+    title: 'churns 2.3× as often as the average customer: 42 % ± 3 vs 27 %', or for a
+    name without a verb '1.6× the average customer: 4.1 % ± 1 vs 2.5 %' (no line break
+    inside '42 %' or '± 3')."""
     return _keep_together(_sentence(fig))
 
 
@@ -89,8 +91,7 @@ def _sentence(fig: OutcomeFigure) -> str:
         return ngettext_suppressed(fig.n)
     value, err = fmt_value(fig.kind, fig.value), fmt_error(fig.kind, fig.low, fig.high)
     if fig.group == ALL or fig.overall is None:
-        return _("{name}: {value} ± {err} over all customers", name=label(fig.spec), value=value,
-                 err=err)
+        return _("{value} ± {err} over all customers", value=value, err=err)
     overall = fmt_value(fig.kind, fig.overall)
     verb = VERBS.get(fig.spec.concept)
     if fig.kind == RATE and verb is not None and not fig.spec.shown_yes:
@@ -105,22 +106,23 @@ def _sentence(fig: OutcomeFigure) -> str:
                      err=err, overall=overall)
         return _("{verb} about as often as the average customer: {value} ± {err} vs {overall}",
                  verb=verb, value=value, err=err, overall=overall)
-    name = label(fig.spec)
+    # no verb in the name ("complain", "attrition flag: Attrited Customer"): the sentence
+    # stands next to the outcome's title everywhere, so it does not repeat it
     if fig.differs > 0:
         if fig.ratio is not None and fig.ratio >= 1.1:
-            return _("{name}: {times} the average customer — {value} ± {err} vs {overall}",
-                     name=name, times=_times(fig.ratio), value=value, err=err, overall=overall)
-        return _("{name}: higher than the average customer — {value} ± {err} vs {overall}",
-                 name=name, value=value, err=err, overall=overall)
+            return _("{times} the average customer: {value} ± {err} vs {overall}",
+                     times=_times(fig.ratio), value=value, err=err, overall=overall)
+        return _("higher than the average customer: {value} ± {err} vs {overall}",
+                 value=value, err=err, overall=overall)
     if fig.differs < 0:
         if fig.ratio is not None:
-            return _("{name}: {less} below the average customer — {value} ± {err} vs {overall}",
-                     name=name, less=fmt_percent(1 - fig.ratio), value=value, err=err,
+            return _("{less} below the average customer: {value} ± {err} vs {overall}",
+                     less=fmt_percent(1 - fig.ratio), value=value, err=err,
                      overall=overall)
-        return _("{name}: lower than the average customer — {value} ± {err} vs {overall}",
-                 name=name, value=value, err=err, overall=overall)
-    return _("{name}: about the same as the average customer — {value} ± {err} vs {overall}",
-             name=name, value=value, err=err, overall=overall)
+        return _("lower than the average customer: {value} ± {err} vs {overall}",
+                 value=value, err=err, overall=overall)
+    return _("about the same as the average customer: {value} ± {err} vs {overall}",
+             value=value, err=err, overall=overall)
 
 
 def ngettext_suppressed(n: int) -> str:
