@@ -4,6 +4,7 @@ their 95 % (planted rates recovered), privacy minimum, edits, exports, tracking,
 from __future__ import annotations
 
 import dataclasses
+import re
 import io
 import json
 
@@ -356,3 +357,20 @@ def test_cli_discover_outcome_flag_and_track_writes_outcomes_csv(outcome_csv, tm
     assert main(["discover", str(outcome_csv), "--out", str(tmp_path / "x"), "--outcome",
                  "email"]) == 2
     assert "cannot be an outcome" in capsys.readouterr().err
+
+
+def test_outcome_numbers_read_the_german_way(churn_ws):
+    """German numbers in every outcome figure (decimal comma, '2,3×'); the words follow
+    the catalogue (persona_mining/locale/de)."""
+    from persona_mining.i18n import language
+
+    spec = outcomes.OutcomeSpec("churn", "rate", "churn", "1", "0")
+    fig = outcomes.figure(spec, "P1", 400, [400, 180, 180], 0.19)
+    with language("de"):
+        text = outcomes.sentence(fig)
+        assert "2,4×" in text and "45\u00a0% ±\u00a05" in text and "19\u00a0%" in text
+        assert outcomes.fmt_spread("rate", 0.046, 0.037, 0.055) == "4,6 % ± 0,9"
+        assert outcomes.fmt_interval("mean", 1234.5, 1500.25) == "1.234–1.500"
+        md = export.to_markdown(churn_ws)
+    spreads = re.findall(r"± (\d[\d.,]*)", md)             # the Markdown overview and cards
+    assert spreads and any("," in x for x in spreads) and not any("." in x for x in spreads)
