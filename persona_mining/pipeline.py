@@ -107,7 +107,7 @@ def discover_frame(frame: pd.DataFrame, report: IngestReport,
                    confidence=np.zeros(len(ids)), resamples=None, metrics={},
                    suggestions=pd.DataFrame(),
                    provenance={**make_provenance(config, report.to_dict()),
-                               "role_changes": role_changes(inferred, roles)})
+                               "role_changes": role_changes(inferred, roles, previous, report)})
     ws.memo("X", lambda: X)           # already computed: the workspace keeps it
     return _personas_on_map(ws, config, timer, previous)
 
@@ -220,11 +220,30 @@ def _stored_columns(data: pd.DataFrame, roles: Any) -> pd.DataFrame:
     return kept
 
 
-def role_changes(inferred: Any, roles: Any) -> list[dict[str, str]]:
+def role_changes(inferred: Any, roles: Any, previous: Workspace | None = None,
+                 report: IngestReport | None = None) -> list[dict[str, str]]:
     """Columns whose role the user changed from the inferred one (e.g. an outcome taken
-    back as a behaviour feature): recorded in the provenance of every artefact."""
-    return [{"column": i.column, "inferred": inferred.role(i.column), "role": i.role}
-            for i in roles.items if i.column in inferred and inferred.role(i.column) != i.role]
+    back as a behaviour feature): recorded in the provenance of every artefact.
+
+    Re-discovering the same data (``previous`` made from the same file) passes every
+    current role on: a column keeps the record of an earlier change while its role stays,
+    and a role that merely differs from what inference says of the *stored* table (which
+    is typed already) is no change of the user's."""
+    same = previous is not None and report is not None and previous.source.sha256 == report.sha256
+    before = previous.roles if same else None
+    earlier = {c["column"]: c for c in previous.provenance.get("role_changes", [])} if same else {}
+    out = []
+    for item in roles.items:
+        col, role = item.column, item.role
+        if col not in inferred or inferred.role(col) == role:
+            continue                                   # as inferred: nothing to record
+        if col in earlier and earlier[col]["role"] == role:
+            out.append(earlier[col])                   # an earlier change, still in force
+        elif before is None or col not in before:
+            out.append({"column": col, "inferred": inferred.role(col), "role": role})
+        elif before.role(col) != role:                 # changed now, from what it was
+            out.append({"column": col, "inferred": before.role(col), "role": role})
+    return out
 
 
 def _check_weights(config: DiscoverConfig, roles: Any, source: str) -> None:

@@ -300,6 +300,8 @@ def test_discovery_keeps_outcomes_out_and_records_a_role_switch(outcome_csv):
     assert switched.provenance["role_changes"] == [
         {"column": OUTCOME_COLUMN, "inferred": "outcome", "role": "boolean"}]
     assert export.to_json(switched)["provenance"]["role_changes"][0]["role"] == "boolean"
+    again = discover(outcome_csv, FAST.replace(roles=switched.roles.as_mapping()), previous=switched)
+    assert again.provenance["role_changes"] == switched.provenance["role_changes"]   # still in force
     with pytest.raises(InputError, match="'region' cannot be an outcome"):
         discover(outcome_csv, FAST.replace(outcomes=("region",)))
 
