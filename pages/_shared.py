@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
+import functools
 import logging
 import re
 from pathlib import Path
@@ -29,9 +31,9 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from persona_mining import browser_key, labels, projects
+from persona_mining import browser_key, i18n, labels, projects
 from persona_mining.errors import InputError
-from persona_mining.i18n import _, ngettext
+from persona_mining.i18n import _, fmt_number, ngettext
 
 WS, PROJECT, SELECTION, SPLIT = "workspace", "project", "selection", "split_proposal"
 OWNER = "_owner"                     # who this session acts for ("" once known to be nobody)
@@ -116,13 +118,19 @@ def project_owner() -> str | None:
 
 # -- which project -------------------------------------------------------------------------------
 def ensure_workspace() -> None:
-    """First visit of a session: the owner's last project, else the sample; a share link
-    (``?share=…``) opens the shared project."""
+    """Every run: set its language (before anything is shown). First visit of a session:
+    the owner's last project, else the sample; a share link (``?share=…``) opens the
+    shared project."""
     ensure_router()
+    ensure_language()
     if "share" in st.query_params:
         _accept_share(st.query_params["share"])
-    if WS in st.session_state:
-        return
+    if WS not in st.session_state:
+        _open_first_project()
+    follow_project_language()
+
+
+def _open_first_project() -> None:
     projects.recover()           # once per server process: repair saves a crash interrupted
     owner = session_owner()
     last = projects.last_project(owner=owner) if owner else None
@@ -254,7 +262,8 @@ def replace_workspace(ws: Any, project: str, *, new: bool = False) -> None:
     else:
         st.session_state[PROJECT] = name
     reset_view_state()
-    commit(ws, full=True)
+    # a new project remembers the language it was made in
+    commit(with_language(ws, st.session_state.get(LANGUAGE) or i18n.current_language()), full=True)
 
 
 def reset_view_state() -> None:
@@ -304,8 +313,9 @@ def project_sidebar() -> None:
 
 def _status(ws: Any) -> str:
     parts = [_("Open: {name}", name=md(project_name())),
-             ngettext("{n} customer", "{n} customers", ws.n, n=f"{ws.n:,}"),
-             plural(len(ws.personas()), "persona"), plural(len(ws.edits), "edit")]
+             ngettext("{n} customer", "{n} customers", ws.n, n=fmt_number(ws.n)),
+             ngettext("{n} persona", "{n} personas", len(ws.personas())),
+             ngettext("{n} edit", "{n} edits", len(ws.edits))]
     if session_owner() is None:
         tail = _("not saved")
     elif st.session_state.get(REVISION) == 0 and not ws.edits:
@@ -493,10 +503,6 @@ def share_link(token: str) -> str:
     return f"{url.scheme}://{url.netloc}/{base + '/' if base else ''}?share={token}"
 
 
-def plural(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 _WJ = "\u2060"     # word joiner: invisible, and no URL or e-mail address runs across it
 
 
@@ -513,3 +519,116 @@ def md(text: Any) -> str:
     for ch in "\\`*_[]<>#|~$:@":
         out = out.replace(ch, "\\" + ch)
     return out
+
+
+# -- language ------------------------------------------------------------------------------
+LANGUAGE = "language"                  # this session's language: 'en' or 'de'
+LANGUAGE_CHOICE = "language_choice"    # the sidebar switch (widget key)
+LANGUAGE_PROJECT = "language_project"  # the project whose language the session follows
+LANGUAGE_CHANGED = "language_changed"  # the user switched: remember it (project, browser)
+LANGUAGE_TO_REMEMBER = "language_to_remember"   # set the browser's cookie in this run
+LANGUAGE_COOKIE = "persona_mining_lang"
+
+
+def ensure_language() -> str:
+    """Set the language of this script run; called at the top of every run (through
+    :func:`ensure_workspace`), so every text of the run comes out in it.
+
+    A new session starts in the language this browser chose last (a cookie), else the
+    browser's own language (``st.context.locale``, then the Accept-Language header),
+    else English; :func:`follow_project_language` then takes the open project's.
+    """
+    lang = st.session_state.get(LANGUAGE)
+    if lang not in i18n.LANGUAGES:
+        lang = browser_language()
+        st.session_state[LANGUAGE] = lang
+    if st.session_state.get(LANGUAGE_CHOICE) != lang:      # the switch shows what is set
+        st.session_state[LANGUAGE_CHOICE] = lang
+    return i18n.set_language(lang)
+
+
+def browser_language() -> str:
+    """The language this browser chose before, or speaks; English if neither is known."""
+    ctx = st.context
+    remembered = (ctx.cookies or {}).get(LANGUAGE_COOKIE)
+    if i18n.is_supported(remembered):
+        return i18n.normalise_language(remembered)
+    for stated in (ctx.locale, (ctx.headers or {}).get("Accept-Language")):
+        if lang := i18n.preferred_language(stated):
+            return lang
+    return i18n.DEFAULT_LANGUAGE
+
+
+def project_language(ws: Any) -> str | None:
+    """The language a project was last used in (its exports are written in it)."""
+    lang = (ws.extras or {}).get("language")
+    return lang if lang in i18n.LANGUAGES else None
+
+
+def with_language(ws: Any, lang: str) -> Any:
+    return dataclasses.replace(ws, extras={**ws.extras, "language": lang})
+
+
+def follow_project_language() -> None:
+    """Every run, after the workspace is there: a project opened since the last run (first
+    visit, the switcher, the sample) is shown in its language; a switch by the user is
+    recorded in the open project and, for the next session, in this browser."""
+    ws = st.session_state.get(WS)
+    if ws is None:
+        return
+    opened = (project_name(), ws.provenance.get("created_at"))
+    if st.session_state.pop(LANGUAGE_CHANGED, False):
+        lang = st.session_state[LANGUAGE]
+        if project_language(ws) != lang:
+            if st.session_state.get(REVISION) == 0 and not ws.edits:
+                st.session_state[WS] = with_language(ws, lang)   # the sample, not saved yet
+            else:
+                commit(with_language(ws, lang))
+        st.session_state[LANGUAGE_TO_REMEMBER] = lang
+    elif st.session_state.get(LANGUAGE_PROJECT) != opened and project_language(ws):
+        lang = project_language(ws)
+        st.session_state[LANGUAGE] = st.session_state[LANGUAGE_CHOICE] = lang
+        i18n.set_language(lang)
+    st.session_state[LANGUAGE_PROJECT] = opened
+
+
+def _language_chosen() -> None:
+    """The sidebar switch changed (a callback: runs before the script, no texts here)."""
+    st.session_state[LANGUAGE] = st.session_state[LANGUAGE_CHOICE]
+    st.session_state[LANGUAGE_CHANGED] = True
+
+
+def language_switch() -> None:
+    """Deutsch / English in the sidebar; the choice is kept in the project and, through a
+    cookie, in this browser (no server-side record of who prefers what)."""
+    with st.sidebar:
+        st.segmented_control(_("Language"), list(i18n.LANGUAGES)[::-1], key=LANGUAGE_CHOICE,
+                             format_func=i18n.LANGUAGE_NAMES.get, required=True,
+                             on_change=_language_chosen, label_visibility="collapsed")
+        if lang := st.session_state.pop(LANGUAGE_TO_REMEMBER, None):
+            _remember_in_browser(lang)
+
+
+_COOKIE_JS = """
+export default function(component) {
+  const lang = (component.data || {}).lang;
+  if (lang === "de" || lang === "en") {
+    document.cookie = "%s=" + lang + "; path=/; max-age=31536000; SameSite=Strict";
+  }
+}
+""" % LANGUAGE_COOKIE
+
+
+def _remember_in_browser(lang: str) -> None:
+    """Set the language cookie in the browser (an inline script, nothing loaded from
+    anywhere); Streamlit hands it back in ``st.context.cookies`` to the next session."""
+    try:
+        _cookie_setter()(data={"lang": lang}, key=f"language_cookie_{lang}")
+    except Exception:   # noqa: BLE001 - a browser that keeps no cookie still has the project's choice
+        log.debug("could not set the language cookie", exc_info=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _cookie_setter():
+    """Registered once per process (Streamlit warns about registering a name twice)."""
+    return st.components.v2.component("persona_mining_language_cookie", js=_COOKIE_JS)

@@ -25,7 +25,7 @@ if box and box != drawn:                       # a new rectangle: select the cus
     st.session_state[SELECTION] = selection.rows_in_box(ws, box).tolist()
 elif not box and drawn:
     st.session_state.pop("map_box", None)
-    if st.session_state.get("previous_page") == "Explore":   # double-click on the map
+    if st.session_state.get("previous_page") == "explore":   # double-click on the map
         st.session_state.pop(SELECTION, None)
     # else: back from another page; the map is fresh, the selection is kept
 if ws.n > charts.MAP_MAX_POINTS:
