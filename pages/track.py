@@ -7,20 +7,21 @@ import json
 import pandas as pd
 import streamlit as st
 
-from pages._shared import commit, md, plural, user_errors, workspace
+from pages._shared import commit, md, user_errors, workspace
 from persona_mining import charts, model as pm, outcomes, scoring, synthetic
 from persona_mining.csvsafe import csv_bytes
 from persona_mining.i18n import _
 from persona_mining.labels import persona_label
+from persona_mining.i18n import _, fmt_date, fmt_number, fmt_percent, ngettext
 from persona_mining.profile import humanize
 
 KEY = "tracking"
 ws = workspace()
-st.title("Track")
-st.caption("Are the personas still true? Score new customers — one file per month, or one "
-           "file with a date column — with the personas as they are now (your merges, splits "
-           "and reassignments included) and watch their shares move. A warning appears when "
-           "many customers fit no persona or the behaviour data itself shifts.")
+st.title(_("Track"))
+st.caption(_("Are the personas still true? Score new customers — one file per month, or one "
+             "file with a date column — with the personas as they are now (your merges, splits "
+             "and reassignments included) and watch their shares move. A warning appears when "
+             "many customers fit no persona or the behaviour data itself shifts."))
 
 model = None
 with user_errors():
@@ -28,51 +29,58 @@ with user_errors():
     info = pm.describe(model)
     agree = info["holdout_agreement"]
     c1, c2, c3 = st.columns(3)
-    c1.metric("Personas in the model", info["personas"])
-    c2.metric("Reference customers", f"{info['reference_rows']:,}")
-    c3.metric("Agreement on unseen customers", "n/a" if agree is None else f"{agree:.1%}",
-              help="Customers held out of a trial model, then assigned by it: how often it "
-                   "chose the same persona as the workspace. Scoring the training customers "
-                   "reproduces the workspace exactly.")
-    st.download_button("Download persona model (.zip)", data=lambda: pm.to_zip_bytes(model),
+    c1.metric(_("Personas in the model"), info["personas"])
+    c2.metric(_("Reference customers"), fmt_number(info['reference_rows']))
+    c3.metric(_("Agreement on unseen customers"), fmt_percent(agree, 1),
+              help=_("Customers held out of a trial model, then assigned by it: how often it "
+                     "chose the same persona as the workspace. Scoring the training customers "
+                     "reproduces the workspace exactly."))
+    st.download_button(_("Download persona model (.zip)"), data=lambda: pm.to_zip_bytes(model),
                        file_name="persona-model.zip", mime="application/zip", key="dl_model",
                        icon=":material/download:",
-                       help="For scheduled scoring: python -m persona_mining score "
-                            "persona-model.zip new.csv --out assignments.csv")
+                       help=_("For scheduled scoring: {command}",
+                              command="python -m persona_mining score persona-model.zip new.csv "
+                                      "--out assignments.csv"))
 
-    st.subheader("Score new periods")
-    kind = "event logs" if model.events_ else "customer tables"
-    st.caption(f"Upload {kind} with the same columns as the training data. Several files are "
-               "ordered by file name (e.g. 2026-01.csv, 2026-02.csv); each file is a period.")
-    files = st.file_uploader(f"Period files ({kind})", accept_multiple_files=True,
+    st.subheader(_("Score new periods"))
+    if model.events_:
+        st.caption(_("Upload event logs with the same columns as the training data. Several "
+                     "files are ordered by file name (e.g. 2026-01.csv, 2026-02.csv); each file "
+                     "is a period."))
+    else:
+        st.caption(_("Upload customer tables with the same columns as the training data. "
+                     "Several files are ordered by file name (e.g. 2026-01.csv, 2026-02.csv); "
+                     "each file is a period."))
+    files = st.file_uploader(_("Period files (event logs)") if model.events_ else
+                             _("Period files (customer tables)"), accept_multiple_files=True,
                              type=["csv", "tsv", "txt", "parquet", "xlsx", "jsonl"], key="track_files")
-    by_date = st.toggle("One file: cut it into periods by a date column", key="track_by_date")
+    by_date = st.toggle(_("One file: cut it into periods by a date column"), key="track_by_date")
     time_col, freq = None, None
     if by_date:
         a, b = st.columns(2)
         default = (model.events_ or {}).get("mapping", {}).get("time") or ""
-        time_col = a.text_input("Date column", value=default, key="track_time_col")
-        freq = b.selectbox("Period", list(scoring.FREQS), index=2, key="track_freq",
-                           format_func=lambda f: scoring.FREQS[f])
-    with st.expander("Drift thresholds"):
+        time_col = a.text_input(_("Date column"), value=default, key="track_time_col")
+        freq = b.selectbox(_("Period"), list(scoring.FREQS), index=2, key="track_freq",
+                           format_func=lambda f: _(scoring.FREQS[f]))
+    with st.expander(_("Drift thresholds")):
         a, b = st.columns(2)
-        psi_t = a.number_input("Feature drift: PSI above", 0.01, 5.0, 0.2, 0.05, key="track_psi",
-                               help="Population stability index per feature against the training "
-                                    "data: below 0.1 stable, 0.1–0.2 moving, above 0.2 drift.")
-        un_t = b.number_input("Unassigned share rising by more than (points)", 1.0, 50.0, 5.0, 1.0,
-                              key="track_unassigned") / 100
+        psi_t = a.number_input(_("Feature drift: PSI above"), 0.01, 5.0, 0.2, 0.05, key="track_psi",
+                               help=_("Population stability index per feature against the training "
+                                      "data: below 0.1 stable, 0.1–0.2 moving, above 0.2 drift."))
+        un_t = b.number_input(_("Unassigned share rising by more than (points)"), 1.0, 50.0, 5.0,
+                              1.0, key="track_unassigned") / 100
     thresholds = scoring.DriftThresholds(psi_t, un_t)
     a, b = st.columns([1, 3])
     uploads = None
-    if a.button("Score periods", type="primary", disabled=not files, key="track_run"):
+    if a.button(_("Score periods"), type="primary", disabled=not files, key="track_run"):
         uploads = [(f.name, f.getvalue()) for f in files]
     if set(model.prep_.source_columns_) <= set(synthetic.make_customers(5).columns) and b.button(
-            "Try it: three synthetic months of the sample", key="track_demo",
-            help="2026-11 and 2026-12 look like the training data; in 2027-01 app use and "
-                 "spend rise and a new kind of customer appears."):
+            _("Try it: three synthetic months of the sample"), key="track_demo",
+            help=_("2026-11 and 2026-12 look like the training data; in 2027-01 app use and "
+                   "spend rise and a new kind of customer appears.")):
         uploads, time_col, freq = synthetic.month_files(), None, None
     if uploads:
-        with st.spinner("Scoring…"):
+        with st.spinner(_("Scoring…")):
             result = scoring.track_uploads(model, uploads, time_col=time_col or None, freq=freq,
                                            thresholds=thresholds)
         commit(dataclasses.replace(ws, extras={**ws.extras, KEY: result}))
@@ -80,26 +88,29 @@ with user_errors():
 
 result = ws.extras.get(KEY)
 if not result:
-    st.info("No periods scored yet: upload files above.")
+    st.info(_("No periods scored yet: upload files above."))
     st.stop()
 
 st.divider()
 drift = result["drift"]
 table = pd.DataFrame(result["table"])
-st.subheader("Persona shares over time")
-st.caption(f"Scored {md(', '.join(result['files']))} on {result['created_at'][:10]} · "
-           f"{plural(len(drift['periods']), 'period')}.")
+st.subheader(_("Persona shares over time"))
+st.caption(ngettext("Scored {files} on {date} · {n} period.",
+                    "Scored {files} on {date} · {n} periods.", len(drift['periods']),
+                    files=md(', '.join(result['files'])), date=fmt_date(result['created_at'][:10])))
 last = drift["periods"][-1]
 c1, c2, c3 = st.columns(3)
-c1.metric(f"Customers in {last['period']}", f"{last['customers']:,}")
-c2.metric("Unassigned", f"{last['unassigned_share']:.1%}",
-          delta=f"{last['unassigned_change'] * 100:+.1f} points vs. training", delta_color="inverse")
-c3.metric("Periods with drift", sum(p["drift"] for p in drift["periods"]))
+c1.metric(_("Customers in {period}", period=last['period']), fmt_number(last['customers']))
+c2.metric(_("Unassigned"), fmt_percent(last['unassigned_share'], 1),
+          delta=_("{points} points vs. training",
+                  points=fmt_number(last['unassigned_change'] * 100, 1, signed=True)),
+          delta_color="inverse")
+c3.metric(_("Periods with drift"), sum(p["drift"] for p in drift["periods"]))
 for p in drift["periods"]:
     for w in p["warnings"]:
         st.warning(f"**{md(p['period'])}** — {md(w)}", icon=":material/warning:")
 if not drift["drift"]:
-    st.success("No drift: the personas describe every period as well as the training data.",
+    st.success(_("No drift: the personas describe every period as well as the training data."),
                icon=":material/check_circle:")
 st.altair_chart(charts.tracking_chart(table, ws), width="stretch")
 
@@ -107,8 +118,8 @@ labels = {p.id: persona_label(ws, p.id) for p in ws.personas()}
 table_view = table.assign(persona=[labels.get(pid, name) for pid, name in
                                    zip(table["persona_id"], table["persona_name"])])
 wide = table_view.pivot_table(index="persona", columns="period", values="share", sort=False)
-wide = wide[list(dict.fromkeys(table["period"]))].rename_axis(columns=None)
-st.dataframe(wide.style.format("{:.1%}"), width="stretch")
+wide = wide[list(dict.fromkeys(table["period"]))].rename_axis(index=_("persona"), columns=None)
+st.dataframe(wide.style.format(lambda v: fmt_percent(v, 1)), width="stretch")
 
 tracked = pd.DataFrame(result.get("outcomes") or [], columns=outcomes.TRACKING_COLUMNS)
 if not tracked.empty:
@@ -135,21 +146,21 @@ elif model is not None and model.outcomes_:
                  "are tracked when the files carry them.",
                  columns=", ".join(d["column"] for d in model.outcomes_)))
 
-st.subheader("Feature drift")
-st.caption("Population stability index of each behaviour feature against the training "
-           "data (above the threshold = the feature's distribution moved).")
+st.subheader(_("Feature drift"))
+st.caption(_("Population stability index of each behaviour feature against the training "
+             "data (above the threshold = the feature's distribution moved)."))
 psi = pd.DataFrame({p["period"]: p["psi"] for p in drift["periods"]})
 if not psi.empty:
     psi = psi.loc[psi.max(axis=1).sort_values(ascending=False).index]
     psi.index = [humanize(c) for c in psi.index]
-    st.dataframe(psi.style.format("{:.2f}").highlight_between(
+    st.dataframe(psi.style.format(lambda v: fmt_number(v, 2)).highlight_between(
         left=drift["thresholds"]["psi"], right=None, color="#f6d5cf"), width="stretch")
-pct = lambda v: "—" if v is None else f"{v:.1%}"  # noqa: E731
-moves = pd.DataFrame([{"period": p["period"], "new customers": pct(p["new_customer_share"]),
-                       "returning customers who changed persona": pct(p["persona_switch_share"])}
+pct = lambda v: "—" if v is None else fmt_percent(v, 1)  # noqa: E731
+moves = pd.DataFrame([{_("period"): p["period"], _("new customers"): pct(p["new_customer_share"]),
+                       _("returning customers who changed persona"): pct(p["persona_switch_share"])}
                       for p in drift["periods"]])
 if any(p["new_customer_share"] is not None for p in drift["periods"]):
-    st.caption("Customers between consecutive periods (matched by customer id):")
+    st.caption(_("Customers between consecutive periods (matched by customer id):"))
     st.dataframe(moves, hide_index=True, width="stretch")
 
 a, b = st.columns(2)

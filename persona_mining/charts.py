@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from . import outcomes
-from .i18n import _
-from .labels import feature_label, persona_label, trait_value
+from .i18n import _, current_language, fmt_number, fmt_percent
+from .labels import feature_label, persona_label, trait_value, unassigned_label
 from .profile import UNASSIGNED, humanize, real_traits, trait_table
 
 MAP_MAX_POINTS = 20_000
@@ -27,13 +27,24 @@ GREY = "#c8c8c8"
 PERSONA_BLUE, AVERAGE_GREY = "#3b5ba5", "#b9bec7"
 
 
+# Vega's number format in German (axes in %, tooltips): the d3-format locale of de-DE.
+_VEGA_NUMBER = {"de": {"decimal": ",", "thousands": ".", "grouping": [3],
+                       "currency": ["", "\u00a0€"], "percent": "\u00a0%"}}
+
+
+def localized(chart: Any) -> Any:
+    """The chart with Vega formatting numbers in the current language (English: unchanged)."""
+    number = _VEGA_NUMBER.get(current_language())
+    return chart.configure(locale={"number": number}) if number else chart
+
+
 # -- the persona map ---------------------------------------------------------------------------
 def map_frame(ws: Any, color_by: str = "persona", seed: int = 0) -> pd.DataFrame:
     """Rows for the 2-D map: x, y, row (position), persona name and the colouring column.
     Large data are sampled to MAP_MAX_POINTS (the map stays responsive). No identifiers."""
     labels = ws.state().labels
     names = {p.id: persona_label(ws, p.id) for p in ws.personas()}
-    names[UNASSIGNED] = "Unassigned"
+    names[UNASSIGNED] = unassigned_label()
     rows = np.arange(ws.n)
     if ws.n > MAP_MAX_POINTS:
         rows = np.sort(np.random.default_rng(seed).choice(ws.n, MAP_MAX_POINTS, replace=False))
@@ -50,7 +61,7 @@ def map_frame(ws: Any, color_by: str = "persona", seed: int = 0) -> pd.DataFrame
     elif color_by != "persona" and color_by in ws.data.columns:
         values = ws.data[color_by].iloc[rows]
         if not pd.api.types.is_numeric_dtype(values):
-            values = values.astype(object).where(values.notna(), "(missing)").astype(str)
+            values = values.astype(object).where(values.notna(), _("(missing)")).astype(str)
         df[color_by] = values.to_numpy()
     return df
 
@@ -79,7 +90,7 @@ def persona_colors(ws: Any) -> tuple[list[str], list[str]]:
     names = [persona_label(ws, p.id) for p in ws.personas()]
     colors = [PALETTE[i % len(PALETTE)] for i in range(len(names))]
     if (ws.state().labels == UNASSIGNED).any():
-        return names + ["Unassigned"], colors + [GREY]
+        return names + [unassigned_label()], colors + [GREY]
     return names, colors
 
 
@@ -92,8 +103,8 @@ def map_chart(ws: Any, color_by: str = "persona", select: bool = True,
     if color_by == "persona":
         domain, colors = persona_colors(ws)
         color = alt.Color("persona:N", scale=alt.Scale(domain=domain, range=colors),
-                          legend=alt.Legend(title="Persona", orient="right", labelLimit=260))
-        tooltip = [alt.Tooltip("persona:N", title="persona")]
+                          legend=alt.Legend(title=_("Persona"), orient="right", labelLimit=260))
+        tooltip = [alt.Tooltip("persona:N", title=_("persona"))]
     elif rate is not None:          # yes/no outcome: yes in a strong colour, no in grey
         # (drawn in table order, not yes on top: the density of colour stays honest)
         words = [_("yes"), _("no"), _("(missing)")]
@@ -103,7 +114,7 @@ def map_chart(ws: Any, color_by: str = "persona", select: bool = True,
                               {words[0]: "#d6336c", words[1]: "#c3cad3", words[2]: "#eeeeee"}[w]
                               for w in present]),
                           legend=alt.Legend(orient="right"))
-        tooltip = [alt.Tooltip("persona:N", title="persona"),
+        tooltip = [alt.Tooltip("persona:N", title=_("persona")),
                    alt.Tooltip(f"{color_by}:N", title=outcomes.title(rate))]
     else:
         numeric = pd.api.types.is_numeric_dtype(df[color_by])
@@ -116,7 +127,7 @@ def map_chart(ws: Any, color_by: str = "persona", select: bool = True,
                               clamp=True)
         color = alt.Color(f"{color_by}:{kind}", title=humanize(color_by), scale=scale,
                           legend=alt.Legend(orient="right", labelLimit=200))
-        tooltip = [alt.Tooltip("persona:N", title="persona"),
+        tooltip = [alt.Tooltip("persona:N", title=_("persona")),
                    alt.Tooltip(f"{color_by}:{kind}", title=humanize(color_by),
                                **({"format": ",.3~f"} if numeric else {}))]
     size = 14 if len(df) > 5000 else 28
@@ -127,7 +138,7 @@ def map_chart(ws: Any, color_by: str = "persona", select: bool = True,
     ).properties(width=width, height=height)
     if select:
         chart = chart.add_params(alt.selection_interval(name="brush"))
-    return chart
+    return localized(chart)
 
 
 # -- personas side by side ------------------------------------------------------------------
@@ -139,9 +150,11 @@ def size_bars(ws: Any) -> alt.Chart:
     labels = ws.state().labels
     n_un = int((labels == UNASSIGNED).sum())
     if n_un:
-        rows.append({"persona": "Unassigned", "share": n_un / max(1, len(labels)), "size": n_un})
+        rows.append({"persona": unassigned_label(), "share": n_un / max(1, len(labels)),
+                     "size": n_un})
     df = pd.DataFrame(rows)
-    df["text"] = [f"{s:.1%} · {n:,}" for s, n in zip(df["share"], df["size"])]
+    df["text"] = [f"{fmt_percent(s, 1)} · {fmt_number(n)}" for s, n in zip(df["share"], df["size"])]
+    df["share_text"] = [fmt_percent(s, 1) for s in df["share"]]
     base = alt.Chart(df).encode(
         y=alt.Y("persona:N", sort=None, title=None,
                 axis=alt.Axis(labelLimit=340, labelOverlap=False, ticks=False, domain=False)),
@@ -150,19 +163,21 @@ def size_bars(ws: Any) -> alt.Chart:
     )
     bars = base.mark_bar().encode(
         color=alt.Color("persona:N", scale=alt.Scale(domain=domain, range=colors), legend=None),
-        tooltip=[alt.Tooltip("persona:N"), alt.Tooltip("share:Q", format=".1%"),
-                 alt.Tooltip("size:Q", title="customers", format=",")])
+        tooltip=[alt.Tooltip("persona:N", title=_("persona")),
+                 alt.Tooltip("share_text:N", title=_("share")),
+                 alt.Tooltip("text:N", title=_("share · customers"))])
     text = base.mark_text(align="left", dx=4, fontSize=12, color="#555").encode(text="text:N")
-    return (bars + text).properties(height=30 * len(df) + 10)
+    return localized((bars + text).properties(height=30 * len(df) + 10))
 
 
 def _trait_frame(ws: Any) -> pd.DataFrame:
-    """trait_table of the current personas, cached on the workspace per edit."""
+    """trait_table of the current personas, cached on the workspace per edit and language
+    (its sentences are in the language of the moment)."""
     def compute() -> pd.DataFrame:
         table = trait_table(ws.data, ws.state().labels, ws.X, ws.prep)
         return real_traits(table)
 
-    return ws.memo(("trait_table", len(ws.edits)), compute)
+    return ws.memo(("trait_table", len(ws.edits), current_language()), compute)
 
 
 def heatmap(ws: Any, top: int = 20) -> alt.Chart:
@@ -180,17 +195,20 @@ def heatmap(ws: Any, top: int = 20) -> alt.Chart:
                           zip(t["kind"], t["column"], t["persona_value"])]
     t["average"] = [trait_value(k, c, v) for k, c, v in
                     zip(t["kind"], t["column"], t["population_value"])]
-    return alt.Chart(t).mark_rect(stroke="white", strokeWidth=0.5).encode(
+    return localized(alt.Chart(t).mark_rect(stroke="white", strokeWidth=0.5).encode(
         x=alt.X("persona_label:N", title=None, sort=list(names.values()),
                 axis=alt.Axis(labelAngle=-35, labelLimit=190, labelOverlap=False, orient="top")),
         y=alt.Y("trait:N", title=None, sort=[feature_label(k) for k in keep],
                 axis=alt.Axis(labelLimit=240, labelOverlap=False)),
         color=alt.Color("effect:Q", scale=alt.Scale(scheme="redblue", domain=[-2, 2]),
-                        title="vs average", legend=alt.Legend(orient="right", gradientLength=160)),
-        tooltip=[alt.Tooltip("persona_label:N", title="persona"), alt.Tooltip("trait:N"),
-                 alt.Tooltip("persona value:N"), alt.Tooltip("average:N"),
-                 alt.Tooltip("sentence:N", title="in words")],
-    ).properties(height=24 * len(keep) + 150)
+                        title=_("vs average"),
+                        legend=alt.Legend(orient="right", gradientLength=160)),
+        tooltip=[alt.Tooltip("persona_label:N", title=_("persona")),
+                 alt.Tooltip("trait:N", title=_("trait")),
+                 alt.Tooltip("persona value:N", title=_("persona value")),
+                 alt.Tooltip("average:N", title=_("average")),
+                 alt.Tooltip("sentence:N", title=_("in words"))],
+    ).properties(height=24 * len(keep) + 150))
 
 
 def outcome_chart(ws: Any) -> alt.Chart | None:
@@ -247,12 +265,13 @@ def trait_bars(persona: Any) -> alt.Chart | None:
     if not persona.traits:
         return None
     rows, order = [], []
+    this, everyone = _("This persona"), _("All customers")
     for t in persona.traits:
         label = feature_label(t.feature)
         order.append(label)
         top = max(abs(t.persona_value), abs(t.population_value)) if all(
             np.isfinite([t.persona_value, t.population_value])) else 0.0
-        for who, v in (("This persona", t.persona_value), ("All customers", t.population_value)):
+        for who, v in ((this, t.persona_value), (everyone, t.population_value)):
             rows.append({"trait": label, "who": who,
                          "bar": float(v / top) if top > 0 and np.isfinite(v) else 0.0,
                          "value": trait_value(t.kind, t.column, v), "sentence": t.sentence})
@@ -262,17 +281,17 @@ def trait_bars(persona: Any) -> alt.Chart | None:
         y=alt.Y("trait:N", sort=order, title=None,
                 axis=alt.Axis(labelLimit=240, labelOverlap=False, ticks=False, domain=False,
                               labelFontSize=12, labelPadding=8)),
-        yOffset=alt.YOffset("who:N", sort=["This persona", "All customers"]),
+        yOffset=alt.YOffset("who:N", sort=[this, everyone]),
         x=alt.X("bar:Q", axis=None, scale=alt.Scale(domain=[lo, 1.45])),
-        tooltip=[alt.Tooltip("sentence:N", title="in words")],
+        tooltip=[alt.Tooltip("sentence:N", title=_("in words"))],
     )
     bars = base.mark_bar(cornerRadiusEnd=2).encode(
         color=alt.Color("who:N", title=None,
-                        scale=alt.Scale(domain=["This persona", "All customers"],
+                        scale=alt.Scale(domain=[this, everyone],
                                         range=[PERSONA_BLUE, AVERAGE_GREY]),
                         legend=alt.Legend(orient="top", direction="horizontal")))
     text = base.mark_text(align="left", dx=4, fontSize=11, color="#444").encode(text="value:N")
-    return (bars + text).properties(height=34 * len(order) + 10)
+    return localized((bars + text).properties(height=34 * len(order) + 10))
 
 
 def suggest_chart(suggestions: pd.DataFrame, current: int | None = None,
@@ -286,16 +305,17 @@ def suggest_chart(suggestions: pd.DataFrame, current: int | None = None,
     # BIC keeps falling with more groups (the elbow matters, not the minimum): no pick there.
     best = int(df.sort_values([metric, "k"], ascending=[False, True]).iloc[0]["k"]) \
         if metric == "silhouette" else None
-    df["mark"] = np.where(df["k"] == best, "suggested", np.where(df["k"] == current,
-                                                                 "now", ""))
-    title = ("separation: higher is better" if metric == "silhouette"
-             else "BIC: lower is better")
-    base = alt.Chart(df).encode(x=alt.X("k:O", title="number of personas",
+    df["mark"] = np.where(df["k"] == best, _("suggested"), np.where(df["k"] == current,
+                                                                    _("now"), ""))
+    df["value"] = [fmt_number(v, 3 if metric == "silhouette" else 0) for v in df[metric]]
+    title = (_("separation: higher is better") if metric == "silhouette"
+             else _("BIC: lower is better"))
+    base = alt.Chart(df).encode(x=alt.X("k:O", title=_("number of personas"),
                                         axis=alt.Axis(labelAngle=0)))
     line = base.mark_line(point=True, color=PERSONA_BLUE).encode(
         y=alt.Y(f"{metric}:Q", title=title, scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("k:O", title="personas"),
-                 alt.Tooltip(f"{metric}:Q", format=".3f" if metric == "silhouette" else ",.0f")])
+        tooltip=[alt.Tooltip("k:O", title=_("personas")),
+                 alt.Tooltip("value:N", title=metric if metric == "silhouette" else "BIC")])
     labels = base.transform_filter("datum.mark != ''").mark_text(
         dy=-12, fontSize=11, fontWeight="bold", color="#19a979").encode(
         y=f"{metric}:Q", text="mark:N")
@@ -303,20 +323,22 @@ def suggest_chart(suggestions: pd.DataFrame, current: int | None = None,
     if best is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"k": [best]})).mark_rule(
             color="#19a979", strokeDash=[4, 3], size=2).encode(x="k:O"))
-    return alt.layer(*layers).properties(height=220)
+    return localized(alt.layer(*layers).properties(height=220))
 
 
 # -- journeys and tracking ---------------------------------------------------------------------
 def transition_chart(journey: dict) -> alt.Chart | None:
     """Most frequent touchpoint steps of a persona as 'from → to' bars."""
-    rows = [{"step": f"{t['from']} → {t['to']}", "share": t["share"]} for t in journey.get("transitions", [])]
+    rows = [{"step": f"{t['from']} → {t['to']}", "share": t["share"],
+             "share_text": fmt_percent(t["share"], 1)} for t in journey.get("transitions", [])]
     if not rows:
         return None
-    return alt.Chart(pd.DataFrame(rows)).mark_bar(color=PERSONA_BLUE).encode(
-        x=alt.X("share:Q", axis=alt.Axis(format="%", title="share of all steps")),
+    return localized(alt.Chart(pd.DataFrame(rows)).mark_bar(color=PERSONA_BLUE).encode(
+        x=alt.X("share:Q", axis=alt.Axis(format="%", title=_("share of all steps"))),
         y=alt.Y("step:N", sort=None, title=None, axis=alt.Axis(labelLimit=280, labelOverlap=False)),
-        tooltip=["step:N", alt.Tooltip("share:Q", format=".1%")],
-    ).properties(height=26 * len(rows) + 20)
+        tooltip=[alt.Tooltip("step:N", title=_("step")),
+                 alt.Tooltip("share_text:N", title=_("share"))],
+    ).properties(height=26 * len(rows) + 20))
 
 
 def tracking_chart(table: pd.DataFrame, ws: Any) -> alt.Chart:
@@ -325,10 +347,14 @@ def tracking_chart(table: pd.DataFrame, ws: Any) -> alt.Chart:
     names, colors = persona_colors(ws)
     t = table.copy()
     label = {p.id: persona_label(ws, p.id) for p in ws.personas()}
-    t["persona"] = [label.get(pid, name) if pid != "unassigned" else "Unassigned"
+    none = unassigned_label()
+    t["persona"] = [label.get(pid, name) if pid != "unassigned" else none
                     for pid, name in zip(t["persona_id"], t["persona_name"])]
-    present = set(t["persona"]) - {"Unassigned"}
-    domain = [n for n in names if n in present] + ["Unassigned"]
+    t["share_text"] = [fmt_percent(v, 1) for v in t["share"]]
+    t["change_text"] = [fmt_percent(v, 1, signed=True) for v in t["change_vs_training"]]
+    t["customers_text"] = [fmt_number(v) for v in t["customers"]]
+    present = set(t["persona"]) - {none}
+    domain = [n for n in names if n in present] + [none]
     rng = [c for n, c in zip(names, colors) if n in present] + [GREY]
     for n in sorted(set(t["persona"]) - set(domain)):      # personas changed since scoring
         domain.append(n)
@@ -336,15 +362,18 @@ def tracking_chart(table: pd.DataFrame, ws: Any) -> alt.Chart:
     order = list(dict.fromkeys(t["period"]))
     base = alt.Chart(t).encode(
         x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("share:Q", title="share of customers", axis=alt.Axis(format="%")),
+        y=alt.Y("share:Q", title=_("share of customers"), axis=alt.Axis(format="%")),
         color=alt.Color("persona:N", scale=alt.Scale(domain=domain, range=rng),
                         legend=alt.Legend(title=None, orient="right", labelLimit=260)),
         strokeDash=alt.condition(alt.datum.persona_id == "unassigned", alt.value([5, 4]),
                                  alt.value([1, 0])),
-        tooltip=[alt.Tooltip("period:N"), alt.Tooltip("persona:N"),
-                 alt.Tooltip("customers:Q", format=","), alt.Tooltip("share:Q", format=".1%"),
-                 alt.Tooltip("change_vs_training:Q", title="vs. training (points)", format="+.1%")])
-    return (base.mark_line(strokeWidth=2.5) + base.mark_circle(size=55)).properties(height=340)
+        tooltip=[alt.Tooltip("period:N", title=_("period")),
+                 alt.Tooltip("persona:N", title=_("persona")),
+                 alt.Tooltip("customers_text:N", title=_("customers")),
+                 alt.Tooltip("share_text:N", title=_("share")),
+                 alt.Tooltip("change_text:N", title=_("vs. training (points)"))])
+    return localized((base.mark_line(strokeWidth=2.5) + base.mark_circle(size=55))
+                     .properties(height=340))
 
 
 def outcome_tracking_chart(table: pd.DataFrame, ws: Any, outcome: str) -> alt.Chart | None:
@@ -375,7 +404,8 @@ def outcome_tracking_chart(table: pd.DataFrame, ws: Any, outcome: str) -> alt.Ch
         x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)),
         color=alt.Color("persona:N", scale=alt.Scale(domain=domain, range=rng),
                         legend=alt.Legend(title=None, orient="right", labelLimit=260)),
-        tooltip=[alt.Tooltip("period:N"), alt.Tooltip("persona:N"),
+        tooltip=[alt.Tooltip("period:N", title=_("period")),
+                 alt.Tooltip("persona:N", title=_("persona")),
                  alt.Tooltip("shown:N", title=_("value")),
                  alt.Tooltip("customers:Q", title=_("customers with a value"), format=",")])
     y = alt.Y("value:Q", title=humanize(outcome), axis=alt.Axis(format=".0%" if rate else ",~f"))
@@ -384,4 +414,4 @@ def outcome_tracking_chart(table: pd.DataFrame, ws: Any, outcome: str) -> alt.Ch
                                       alt.value([1, 0])))
     bars = base.mark_errorbar(ticks=False, opacity=0.35, thickness=2).encode(
         y=alt.Y("low:Q", title=humanize(outcome)), y2="high:Q")
-    return (bars + lines + base.mark_circle(size=55).encode(y=y)).properties(height=300)
+    return localized((bars + lines + base.mark_circle(size=55).encode(y=y)).properties(height=300))

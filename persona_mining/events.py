@@ -21,30 +21,32 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .i18n import N_, _
 from .ingest import IngestReport, read_table
 from .workspace import file_sha256
 
+# What each behaviour feature means (the glossary on the Data page; translated where shown).
 FEATURES = {
-    "recency_days": "days from the customer's last event to the end of the log",
-    "tenure_days": "days from the customer's first to last event",
-    "events": "number of events (frequency)",
-    "active_days": "days with at least one event",
-    "purchases": "events with a positive value (or named like purchase/order/kauf)",
-    "monetary_total": "sum of positive values (revenue)",
-    "monetary_mean": "mean positive value per purchase",
-    "return_share": "refunds (negative values) as a share of revenue",
-    "sessions": "visits: events less than the session gap apart belong to one visit",
-    "events_per_session": "events per visit",
-    "days_between_purchases": "mean days between purchases (empty with fewer than two)",
-    "night_share": "share of events between 0:00 and 6:00 (UTC)",
-    "morning_share": "share of events between 6:00 and 12:00",
-    "afternoon_share": "share of events between 12:00 and 18:00",
-    "evening_share": "share of events between 18:00 and 24:00",
-    "weekend_share": "share of events on Saturday or Sunday",
-    "event_share: X": "share of the customer's events that are touchpoint X (top touchpoints; rest 'other')",
-    "channel_share: X": "share of the customer's events in channel X",
-    "people": "B2B: people of the account who appear in the log",
-    "role_share: X": "B2B: share of the account's people in role X (e.g. IT, purchasing; top roles, rest 'other')",
+    "recency_days": N_("days from the customer's last event to the end of the log"),
+    "tenure_days": N_("days from the customer's first to last event"),
+    "events": N_("number of events (frequency)"),
+    "active_days": N_("days with at least one event"),
+    "purchases": N_("events with a positive value (or named like purchase/order/kauf)"),
+    "monetary_total": N_("sum of positive values (revenue)"),
+    "monetary_mean": N_("mean positive value per purchase"),
+    "return_share": N_("refunds (negative values) as a share of revenue"),
+    "sessions": N_("visits: events less than the session gap apart belong to one visit"),
+    "events_per_session": N_("events per visit"),
+    "days_between_purchases": N_("mean days between purchases (empty with fewer than two)"),
+    "night_share": N_("share of events between 0:00 and 6:00 (UTC)"),
+    "morning_share": N_("share of events between 6:00 and 12:00"),
+    "afternoon_share": N_("share of events between 12:00 and 18:00"),
+    "evening_share": N_("share of events between 18:00 and 24:00"),
+    "weekend_share": N_("share of events on Saturday or Sunday"),
+    "event_share: X": N_("share of the customer's events that are touchpoint X (top touchpoints; rest 'other')"),
+    "channel_share: X": N_("share of the customer's events in channel X"),
+    "people": N_("B2B: people of the account who appear in the log"),
+    "role_share: X": N_("B2B: share of the account's people in role X (e.g. IT, purchasing; top roles, rest 'other')"),
 }
 PURCHASE_WORDS = re.compile(r"purchase|order|buy|checkout|kauf|bestell", re.I)
 

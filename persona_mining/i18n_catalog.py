@@ -200,6 +200,9 @@ def add_translations(lang: str, pairs: Iterable[tuple]) -> None:
         context = pair[2] if len(pair) > 2 else None
         key = msgid[0] if isinstance(msgid, tuple) else msgid
         msg = cat.get(key, context=context)
+        if msg is not None and isinstance(msg.id, tuple) != isinstance(msgid, tuple):
+            cat.delete(key, context=context)       # singular became plural, or back
+            msg = None
         if msg is None:
             cat.add(msgid, translation, context=context)
         else:

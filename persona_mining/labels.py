@@ -7,12 +7,34 @@ from typing import Any
 
 import numpy as np
 
+from .i18n import N_, _, fmt_percent
 from .profile import UNASSIGNED, fmt, humanize
 
 
 def persona_label(ws: Any, pid: str) -> str:
-    """'P3 · Bargain hunters', or 'Unassigned'."""
-    return "Unassigned" if pid == UNASSIGNED else f"{pid} · {ws.persona_name(pid)}"
+    """'P3 · Bargain hunters', or 'Unassigned' (in the current language)."""
+    return unassigned_label() if pid == UNASSIGNED else f"{pid} · {ws.persona_name(pid)}"
+
+
+def unassigned_label() -> str:
+    return _("Unassigned")
+
+
+STABILITY_WORDS = {"stable": N_("stable"), "shaky": N_("shaky"), "unstable": N_("unstable"),
+                   "not measured": N_("not measured")}
+LINEAGE_WORDS = {"kept": N_("kept"), "changed": N_("changed"), "new": N_("new"),
+                 "gone": N_("gone")}
+
+
+def stability_word(label: str) -> str:
+    """'stable' / 'shaky' / 'unstable' / 'not measured' in the current language (the
+    stored label stays the English key)."""
+    return _(STABILITY_WORDS[label]) if label in STABILITY_WORDS else str(label)
+
+
+def lineage_word(status: str) -> str:
+    """'kept' / 'changed' / 'new' / 'gone' since the last discovery, in words."""
+    return _(LINEAGE_WORDS[status]) if status in LINEAGE_WORDS else str(status or "")
 
 
 def feature_label(feature: str) -> str:
@@ -25,9 +47,9 @@ def feature_label(feature: str) -> str:
 def trait_value(kind: str, column: str, value: float) -> str:
     """A trait's value in the units a reader expects: '48 %', '13.5', '40 days ago'."""
     if value is None or not np.isfinite(value):
-        return "n/a"
+        return _("n/a")
     if kind in ("categorical", "boolean"):
-        return f"{value * 100:.0f} %"
+        return fmt_percent(value)
     if kind == "datetime":
-        return f"{fmt(value)} days ago"
+        return _("{days} days ago", days=fmt(value))
     return fmt(value, column)

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .errors import InputError
+from .i18n import N_, _, fmt_number, ngettext
 
 UNASSIGNED = "unassigned"
 TEXT_FIELDS = ("name", "description", "notes")
@@ -94,7 +95,7 @@ def _apply_one(e: Mapping[str, Any], labels: np.ndarray, fields: dict, origin: d
         fields.pop(e["persona"])
         origin.pop(e["persona"], None)
     else:
-        raise InputError(f"unknown edit '{op}' in the edit log")
+        raise InputError(_("unknown edit '{op}' in the edit log", op=op))
     # A persona left without members (all reassigned away) disappears.
     present = set(np.unique(labels))
     for pid in [p for p in fields if p not in present and op in ("reassign", "split")]:
@@ -104,8 +105,9 @@ def _apply_one(e: Mapping[str, Any], labels: np.ndarray, fields: dict, origin: d
 
 def _need(fields: Mapping[str, Any], pid: str) -> None:
     if pid not in fields:
-        known = ", ".join(sorted(fields, key=_natural)) or "none"
-        raise InputError(f"persona '{pid}' does not exist (personas now: {known})")
+        known = ", ".join(sorted(fields, key=_natural)) or _("none")
+        raise InputError(_("persona '{persona}' does not exist (personas now: {known})",
+                           persona=pid, known=known))
 
 
 def _union(a: Sequence[str], b: Sequence[str]) -> list[str]:
@@ -126,14 +128,15 @@ def _stamp(edit: dict[str, Any], summary: str) -> dict[str, Any]:
 def edit_set(state: PersonaState, pid: str, field_name: str, value: Any) -> dict[str, Any]:
     _need(state.fields, pid)
     if field_name not in USER_FIELDS:
-        raise InputError(f"'{field_name}' is not an editable field; use one of {', '.join(USER_FIELDS)}")
+        raise InputError(_("'{field}' is not an editable field; use one of {fields}",
+                           field=field_name, fields=", ".join(USER_FIELDS)))
     if field_name in LIST_FIELDS:
         items = [value] if isinstance(value, str) else list(value or [])
         value = [str(v).strip()[:MAX_TEXT] for v in items if str(v).strip()]
     else:
         value = str(value or "").strip()[:MAX_TEXT]
         if field_name == "name" and not value:
-            raise InputError("a persona name cannot be empty")
+            raise InputError(_("a persona name cannot be empty"))
     label = "renamed" if field_name == "name" else f"edited {field_name.replace('_', ' ')} of"
     return _stamp({"op": "set", "persona": pid, "field": field_name, "value": value},
                   f"{label} {pid}" + (f" to “{value}”" if field_name == "name" else ""))
@@ -142,7 +145,7 @@ def edit_set(state: PersonaState, pid: str, field_name: str, value: Any) -> dict
 def edit_merge(state: PersonaState, pids: Sequence[str]) -> dict[str, Any]:
     pids = list(dict.fromkeys(pids))
     if len(pids) < 2:
-        raise InputError("choose at least two personas to merge")
+        raise InputError(_("choose at least two personas to merge"))
     for pid in pids:
         _need(state.fields, pid)
     sizes = {p: int((state.labels == p).sum()) for p in pids}
@@ -155,11 +158,12 @@ def edit_split(state: PersonaState, pid: str, parts: Sequence[np.ndarray]) -> di
     """``parts``: row positions per new part; the first part keeps ``pid``."""
     _need(state.fields, pid)
     if len(parts) < 2:
-        raise InputError("a split needs at least two parts")
+        raise InputError(_("a split needs at least two parts"))
     members = set(np.flatnonzero(state.labels == pid).tolist())
     for p in parts:
         if not set(np.asarray(p).tolist()) <= members:
-            raise InputError(f"a split part contains customers who are not in persona {pid}")
+            raise InputError(_("a split part contains customers who are not in persona {persona}",
+                               persona=pid))
     new_ids = next_ids(state, len(parts) - 1)
     moved = {nid: sorted(int(i) for i in p) for nid, p in zip(new_ids, parts[1:])}
     return _stamp({"op": "split", "persona": pid, "parts": moved},
@@ -171,9 +175,9 @@ def edit_reassign(state: PersonaState, rows: Sequence[int], to: str) -> dict[str
         _need(state.fields, to)
     rows = sorted({int(r) for r in rows})
     if not rows:
-        raise InputError("no customers selected to reassign")
+        raise InputError(_("no customers selected to reassign"))
     if rows[0] < 0 or rows[-1] >= len(state.labels):
-        raise InputError("selected customers are outside the data")
+        raise InputError(_("selected customers are outside the data"))
     return _stamp({"op": "reassign", "rows": rows, "to": to},
                   f"moved {len(rows)} customers to {to}")
 
@@ -191,6 +195,57 @@ def next_ids(state: PersonaState, n: int) -> list[str]:
 
 def _numbers(ids: Iterable[str]) -> list[int]:
     return [int(m.group(1)) for p in ids if (m := re.fullmatch(r"P(\d+)", str(p)))]
+
+
+# -- in words, in the language of the moment --------------------------------------------------
+FIELD_WORDS = {"name": N_("name"), "description": N_("description"), "notes": N_("notes"),
+               "goals": N_("goals"), "pain_points": N_("pain points"), "quotes": N_("quotes"),
+               "hypotheses": N_("business hypotheses"), "tags": N_("tags")}
+
+
+def field_word(field_name: str) -> str:
+    """'pain_points' -> 'pain points' / 'Pain Points'."""
+    return _(FIELD_WORDS[field_name]) if field_name in FIELD_WORDS else field_name.replace("_", " ")
+
+
+def describe_edit(e: Mapping[str, Any]) -> str:
+    """What an edit did, in the current language, from the edit itself (its stored
+    ``summary`` is the English of the moment it was made: the audit trail in files)."""
+    op = e.get("op")
+    if op == "set" and e.get("field") == "name":
+        text = _("renamed {persona} to “{name}”", persona=e["persona"], name=e.get("value", ""))
+    elif op == "set":
+        text = _("edited {field} of {persona}", field=field_word(e.get("field", "")),
+                 persona=e["persona"])
+    elif op == "merge":
+        text = _("merged {personas} into {into}", personas=", ".join(e["personas"]),
+                 into=e["into"])
+    elif op == "split":
+        text = _("split {persona} into {parts}", persona=e["persona"],
+                 parts=", ".join([e["persona"], *e["parts"]]))
+    elif op == "reassign":
+        n = len(e.get("rows", ()))
+        to = _("unassigned") if e["to"] == UNASSIGNED else e["to"]
+        text = ngettext("moved {n} customer to {to}", "moved {n} customers to {to}", n,
+                        n=fmt_number(n), to=to)
+    elif op == "discard":
+        text = _("discarded {persona} (its members are now unassigned)", persona=e["persona"])
+    else:
+        return str(e.get("summary", op or ""))
+    if e.get("imported") or str(e.get("summary", "")).endswith(" (imported)"):
+        text = _("{edit} (imported)", edit=text)
+    return text
+
+
+def origin_label(origin: str) -> str:
+    """PersonaState.origin ('discovered', 'merge of P1, P2', 'split from P3') in words."""
+    if origin == "discovered":
+        return _("discovered")
+    if origin.startswith("merge of "):
+        return _("merge of {personas}", personas=origin[len("merge of "):])
+    if origin.startswith("split from "):
+        return _("split from {persona}", persona=origin[len("split from "):])
+    return origin
 
 
 # -- lineage: keep persona identities across re-discovery -----------------------------------
@@ -241,10 +296,12 @@ def propose_split(ws: Any, pid: str, k: int = 2, seed: int = 42) -> list[np.ndar
     _need(state.fields, pid)
     members = np.flatnonzero(state.labels == pid)
     if not 2 <= k <= 6:
-        raise InputError("split into 2 to 6 parts")
+        raise InputError(_("split into 2 to 6 parts"))
     if len(members) < 2 * k:
-        raise InputError(f"persona {pid} has only {len(members)} customers — too few to split "
-                         f"into {k} parts")
+        raise InputError(ngettext(
+            "persona {persona} has only {n} customer — too few to split into {k} parts",
+            "persona {persona} has only {n} customers — too few to split into {k} parts",
+            len(members), persona=pid, k=k))
     part = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(ws.Z[members])
     parts = [members[part == c] for c in range(k)]
     return sorted(parts, key=lambda p: (-len(p), int(p[0])))

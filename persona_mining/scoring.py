@@ -21,12 +21,13 @@ from . import refine
 from .datasource import DataSource, id_column
 from .errors import InputError
 from .events import EventMapping
+from .i18n import N_, _
 from .model import PersonaModel, psi
 from .outcomes import OutcomeSpec, partition_sums, tracking_frame
 
 SHARE_PREFIXES = ("event_share: ", "channel_share: ", "role_share: ")
 ACTIVE = "active_in_period"     # event-log period snapshots: had an event inside the period
-FREQS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+FREQS = {"D": N_("day"), "W": N_("week"), "M": N_("month"), "Q": N_("quarter"), "Y": N_("year")}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from .i18n import _
 from .labels import feature_label, persona_label, trait_value
 from .profile import UNASSIGNED, real_traits, trait_table
 
@@ -58,13 +59,12 @@ def selection_profile(ws: Any, rows: np.ndarray, top: int = 12) -> pd.DataFrame:
         pt = trait_table(ws.data, pm, ws.X, ws.prep)
         pt = pt[pt["persona"] == "persona"]
         persona_vals = dict(zip(pt["feature"], pt["persona_value"]))
-    main_col = f"its persona ({ws.persona_name(main)})" if main != UNASSIGNED else "its persona"
+    main_col = (_("its persona ({name})", name=ws.persona_name(main)) if main != UNASSIGNED
+                else _("its persona"))
     show = lambda r, v: trait_value(r.kind, r.column, v)  # noqa: E731
     recs = out.itertuples()
-    rows_out = [{"trait": feature_label(r.feature),
-                 "selection": show(r, r.persona_value),
-                 main_col: show(r, persona_vals.get(r.feature, np.nan)),
-                 "all customers": show(r, r.population_value),
-                 "difference": r.sentence} for r in recs]
-    return pd.DataFrame(rows_out, columns=["trait", "selection", main_col, "all customers",
-                                           "difference"])
+    cols = [_("trait"), _("selection"), main_col, _("all customers"), _("difference")]
+    rows_out = [dict(zip(cols, (feature_label(r.feature), show(r, r.persona_value),
+                                show(r, persona_vals.get(r.feature, np.nan)),
+                                show(r, r.population_value), r.sentence))) for r in recs]
+    return pd.DataFrame(rows_out, columns=cols)

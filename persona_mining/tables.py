@@ -12,21 +12,41 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .labels import persona_label
-from .profile import UNASSIGNED, fmt, humanize, is_share, real_traits, trait_table
+from .i18n import N_, _, fmt_date, fmt_datetime, fmt_number, fmt_percent
+from .labels import lineage_word, persona_label, stability_word
+from .profile import UNASSIGNED, humanize, is_share, real_traits, trait_table
+
+OVERVIEW_LABELS = {"persona": N_("persona"), "customers": N_("customers"), "share": N_("share"),
+                   "stability": N_("stability"), "stability score": N_("stability score"),
+                   "origin": N_("origin"), "since last run": N_("since last run")}
+EDIT_LOG_LABELS = {"#": "#", "when (UTC)": N_("when (UTC)"), "what": N_("what")}
+
+
+def overview_labels() -> dict[str, str]:
+    """Column headers of :func:`persona_overview` in the current language (the frame's own
+    column names stay the same in every language: pages pick columns by them)."""
+    return {c: _(label) for c, label in OVERVIEW_LABELS.items()}
+
+
+def edit_log_labels() -> dict[str, str]:
+    """Column headers of :func:`edit_log` in the current language."""
+    return {c: _(label) if c != "#" else c for c, label in EDIT_LOG_LABELS.items()}
 
 
 def persona_overview(ws: Any) -> pd.DataFrame:
     """One row per persona: label, customers, share, stability (word and score), where it
-    came from (discovered / merge / split) and what happened since the last discovery."""
+    came from (discovered / merge / split) and what happened since the last discovery;
+    in the current language."""
+    from .refine import origin_label
+
     st = ws.state()
     rows = []
     for p in ws.personas():
         rows.append({"persona": persona_label(ws, p.id), "customers": p.size, "share": p.share,
-                     "stability": p.stability_label,
+                     "stability": stability_word(p.stability_label),
                      "stability score": None if p.stability is None else round(p.stability, 2),
-                     "origin": st.origin.get(p.id, "discovered"),
-                     "since last run": ws.lineage.get(p.id, "")})
+                     "origin": origin_label(st.origin.get(p.id, "discovered")),
+                     "since last run": lineage_word(ws.lineage.get(p.id, ""))})
     return pd.DataFrame(rows, columns=["persona", "customers", "share", "stability",
                                        "stability score", "origin", "since last run"])
 
@@ -54,7 +74,7 @@ def example_customers(ws: Any, persona: Any, show_ids: bool = False,
     ex = pd.DataFrame({humanize(c): [_cell(kinds.get(c, ""), c, v) for v in raw[c]]
                        for c in cols})
     if show_ids:
-        ex.insert(0, "customer id", np.asarray(ws.ids)[rows])
+        ex.insert(0, _("customer id"), np.asarray(ws.ids)[rows])
     return ex.reset_index(drop=True)
 
 
@@ -63,17 +83,23 @@ def _cell(kind: str, column: str, value: Any) -> str:
     if value is None or (isinstance(value, float) and not np.isfinite(value)) or pd.isna(value):
         return "–"
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
+        return fmt_date(value)
     if kind == "boolean":
-        return "yes" if float(value) >= 0.5 else "no"
+        return _("yes") if float(value) >= 0.5 else _("no")
     if isinstance(value, (int, float, np.integer, np.floating)):
         v = float(value)
         if is_share(column, v):
-            return fmt(v, column)
+            return fmt_percent(v)
         if abs(v) >= 100 or v == int(v):
-            return f"{v:,.0f}"
-        return f"{v:.2f}".rstrip("0").rstrip(".") if abs(v) < 10 else f"{v:.1f}"
+            return fmt_number(v)
+        return _trimmed(v, 2 if abs(v) < 10 else 1)
     return str(value)
+
+
+def _trimmed(v: float, decimals: int) -> str:
+    """At most ``decimals`` decimals, no trailing zeros: 2.5, 0.25, 3."""
+    places = next(d for d in range(decimals + 1) if round(v, d) == round(v, decimals))
+    return fmt_number(v, places)
 
 
 def split_preview(ws: Any, parts: Sequence[np.ndarray], top: int = 3) -> pd.DataFrame:
@@ -92,14 +118,25 @@ def split_preview(ws: Any, parts: Sequence[np.ndarray], top: int = 3) -> pd.Data
         t = t[(t["kind"] != "categorical") | (t["effect_size"] > 0)]   # "is iOS", not "is not"
         t = t.assign(a=t["effect_size"].abs()).sort_values("a", ascending=False)
         t = t.drop_duplicates("column").head(top)
-        rows.append({"part": f"Part {i + 1}" + (" (keeps the name)" if i == 0 else " (new)"),
+        rows.append({"part": _("Part {i} (keeps the name)", i=i + 1) if i == 0 else
+                     _("Part {i} (new)", i=i + 1),
                      "customers": len(p), "share": len(p) / max(1, int(members.sum())),
                      "stands out by": list(t["sentence"])})
     return pd.DataFrame(rows, columns=["part", "customers", "share", "stands out by"])
 
 
 def edit_log(ws: Any) -> pd.DataFrame:
-    """The audit log, newest first: number, time (UTC) and what was done."""
-    rows = [{"#": i + 1, "when (UTC)": str(e.get("at", "")).replace("T", " ").replace("+00:00", ""),
-             "what": e.get("summary", e.get("op", ""))} for i, e in enumerate(ws.edits)]
+    """The audit log, newest first: number, time (UTC) and what was done (in the current
+    language, from the edit itself: a log written in English reads German in German)."""
+    from .refine import describe_edit
+
+    rows = [{"#": i + 1, "when (UTC)": _when(e.get("at")), "what": describe_edit(e)}
+            for i, e in enumerate(ws.edits)]
     return pd.DataFrame(rows, columns=["#", "when (UTC)", "what"]).iloc[::-1].reset_index(drop=True)
+
+
+def _when(at: Any) -> str:
+    try:
+        return fmt_datetime(at) if at else ""
+    except ValueError:
+        return str(at)

@@ -105,9 +105,12 @@ class Workspace:
         """Profiles of the current personas (after edits), largest first; cached per edit."""
         from .profile import profile_personas
 
+        from .i18n import current_language
+
         st = self.state()
         given = {pid: f["name"] for pid, f in st.fields.items() if f.get("name")}
-        return self.memo(("profiles", len(self.edits)), lambda: profile_personas(
+        # names and sentences are made in the language of the moment: cached per language
+        return self.memo(("profiles", len(self.edits), current_language()), lambda: profile_personas(
             self.data, self.roles, st.labels, self.Z, self.X, self.prep,
             self.confidence, self.resamples, seed=self.config.seed, taken_names=given))
 
@@ -119,7 +122,11 @@ class Workspace:
         for p in self.personas():
             if p.id == pid:
                 return p.suggested_name
-        return "Unassigned" if pid == refine.UNASSIGNED else pid
+        if pid == refine.UNASSIGNED:
+            from .i18n import _
+
+            return _("Unassigned")
+        return pid
 
     # -- edits (each returns a new workspace) ---------------------------------------------
     def with_edit(self, edit: Mapping[str, Any]) -> "Workspace":

@@ -76,4 +76,4 @@ def test_journeys_show_on_cards_of_event_log_personas(no_exception, page, small_
               ws=dataclasses.replace(small_ws, extras={"journeys": {pid: journey}}))
     no_exception(at)
     text = page_text(at)
-    assert "view → cart → purchase" in text and "cart (90%)" in text
+    assert "view → cart → purchase" in text and "cart (90 %)" in text
