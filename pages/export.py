@@ -7,7 +7,7 @@ import streamlit as st
 
 from pages._shared import PROJECT, commit, md, project_language, user_errors, workspace
 from persona_mining import export, refine
-from persona_mining.i18n import N_, _, current_language, fmt_number, language, ngettext
+from persona_mining.i18n import N_, _, current_language, fmt_number, ngettext
 
 FLASH = "export_import_result"
 
@@ -39,17 +39,13 @@ FILES = (
 )
 
 
-def export_bytes(fmt: str) -> bytes:
-    """The file in the project's language (the language it was last used in)."""
-    with language(lang):
-        return export.export_bytes(ws, fmt)
-
-
 cols = st.columns(4)
 for col, (fmt, label, file_name, help_text) in zip(cols, FILES):
     with col:
         # A callable is run only when the button is clicked (the PDF takes a second or two).
-        st.download_button(_(label), data=lambda fmt=fmt: export_bytes(fmt),
+        # In the project's language (the language it was last used in); the callable runs
+        # outside this script run, so the language is passed, not taken from the context.
+        st.download_button(_(label), data=lambda fmt=fmt: export.export_bytes(ws, fmt, lang),
                            file_name=_(file_name, project=stem), mime=export.MIME[fmt],
                            key=f"dl_{fmt}", icon=":material/download:", width="stretch")
         st.caption(_(help_text))

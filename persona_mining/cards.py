@@ -102,7 +102,7 @@ def assignments_frame(ws: Any):
 
     st = ws.state()
     names = {p.id: ws.persona_name(p.id) for p in ws.personas()}
-    names[refine.UNASSIGNED] = "Unassigned"
+    names[refine.UNASSIGNED] = ws.persona_name(refine.UNASSIGNED)
     labels = st.labels.astype(str)
     conf = np.where(labels == refine.UNASSIGNED, 0.0, ws.confidence)
     return pd.DataFrame({"customer_id": ws.ids.astype(str), "persona_id": labels,
@@ -116,8 +116,13 @@ CARDS_VERSION = 2       # 2: outcomes per card and for all customers (version 1 
 
 def cards_document(ws: Any) -> dict[str, Any]:
     """The persona-card document: cards + unassigned share + outcomes (when the data have
-    outcome columns) + provenance (what made them)."""
+    outcome columns) + provenance (what made them); its texts in the current language,
+    which it records."""
+    from .i18n import current_language
+
     doc = {"format": CARDS_FORMAT, "version": CARDS_VERSION,
+           # the language of every generated text in the document (keys are language-neutral)
+           "language": current_language(),
             "personas": persona_cards(ws), "unassigned": unassigned_summary(ws),
             "quality": {k: ws.metrics.get(k) for k in
                         ("n_personas", "unassigned_share", "silhouette", "dbcv")},

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -23,44 +24,55 @@ from typing import Sequence
 
 from .config import METHODS, DiscoverConfig
 from .errors import InputError
-from .i18n import _
+from .i18n import LANGUAGES, N_, _, fmt_number, fmt_percent, ngettext, set_language
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_language(_requested_language(argv))        # usage errors too, before parsing
     parser = build_parser()
     args = parser.parse_args(argv)
+    set_language(getattr(args, "lang", None))      # every message and file below in it
     try:
         return args.func(args)
     except InputError as exc:
-        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        print(_("error: {message}", message=_one_line(str(exc))), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130
     except MemoryError:
-        print("error: not enough memory for this input — try --embedding pca or a smaller file",
+        print(_("error: not enough memory for this input — try --embedding pca or a smaller file"),
               file=sys.stderr)
         return EXIT_INTERNAL
     except Exception as exc:  # noqa: BLE001 - the contract is: no traceback, one line
         if os.environ.get("PERSONA_MINING_DEBUG"):
             raise
-        print(f"internal error: {type(exc).__name__}: {_one_line(str(exc))} "
-              "(set PERSONA_MINING_DEBUG=1 for details and please report it)", file=sys.stderr)
+        print(_("internal error: {kind}: {message} (set PERSONA_MINING_DEBUG=1 for details and "
+                "please report it)", kind=type(exc).__name__, message=_one_line(str(exc))),
+              file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _requested_language(argv: Sequence[str]) -> str | None:
+    """``--lang de`` / ``--lang=de`` anywhere in the arguments (argparse has not run yet)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 class _Parser(argparse.ArgumentParser):
     """Usage errors are bad input too: one line on stderr, exit 2 (the CLI contract)."""
 
     def error(self, message: str):  # type: ignore[override]
-        self.exit(EXIT_BAD_INPUT, f"error: {_one_line(message)} — see `{self.prog} --help`\n")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+        self.exit(EXIT_BAD_INPUT, _("error: {message} — see `{command} --help`",
+                                    message=_one_line(message), command=self.prog) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--bootstrap", type=int, default=DiscoverConfig.bootstrap,
                    help="reruns for persona stability (0 to skip)")
     d.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _lang_flag(d, "messages, persona names, descriptions and traits")
     ev = d.add_argument_group("event logs (one row per event instead of per customer)")
     ev.add_argument("--events", action="store_true", help="INPUT is an event log")
     ev.add_argument("--customer-col", help="customer id column (detected when unambiguous)")
@@ -111,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("workspace", help="workspace directory (DIR/workspace as written by discover)")
     e.add_argument("--format", required=True, choices=("json", "pdf", "md", "csv"))
     e.add_argument("--out", required=True, help="output file")
+    _lang_flag(e, "the exported cards and messages")
     e.set_defaults(func=cmd_export)
 
     m = sub.add_parser("model", help="workspace -> persona model for scoring new customers")
@@ -120,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reference customers that vote on a new customer's persona (default 10)")
     m.add_argument("--reference-size", type=int, default=200_000,
                    help="most training customers kept in the model (default 200000)")
+    _lang_flag(m, "messages")
     m.set_defaults(func=cmd_model)
 
     s = sub.add_parser("score", help="assign the customers of a new file to the model's personas")
@@ -166,6 +181,12 @@ def _event_and_engine_flags(p: argparse.ArgumentParser) -> None:
                     help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
     en.add_argument("--workers", type=int, default=2, help="workers of the local Dask cluster (default 2)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _lang_flag(p, "messages and drift warnings")
+
+
+def _lang_flag(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--lang", choices=LANGUAGES, default="en",
+                   help=f"language of {what}: en (default) or de")
 
 
 def cmd_model(args: argparse.Namespace) -> int:
@@ -177,10 +198,13 @@ def cmd_model(args: argparse.Namespace) -> int:
     out = Path(args.out)
     _writing(args.out, lambda: model.save(out))
     d = describe(model)
-    agree = "n/a" if d["holdout_agreement"] is None else f"{d['holdout_agreement'] * 100:.1f} %"
-    print(f"persona model: {_count(d['personas'], 'persona')}, {d['reference_rows']:,} reference customers, "
-          f"{d['features']} features; hold-out agreement with the workspace {agree}")
-    print(f"written: {out}")
+    agree = fmt_percent(d["holdout_agreement"], 1)
+    print(ngettext("persona model: {n} persona, {rows} reference customers, {features} features; "
+                   "hold-out agreement with the workspace {agree}",
+                   "persona model: {n} personas, {rows} reference customers, {features} features; "
+                   "hold-out agreement with the workspace {agree}", d["personas"],
+                   rows=fmt_number(d["reference_rows"]), features=d["features"], agree=agree))
+    print(_("written: {files}", files=out))
     return 0
 
 
@@ -192,21 +216,22 @@ def cmd_score(args: argparse.Namespace) -> int:
     model = load(_model_dir(args.model))
     out = Path(args.out)
     if out.is_dir():
-        raise InputError(f"--out {args.out}: is a directory — give the CSV file to write")
+        raise InputError(_("--out {path}: is a directory — give the CSV file to write", path=args.out))
     with _engine(args) as engine:
         scored = engine.score(model, Period("input", _data_source(args, model, args.input)))
     _writing(args.out, lambda: (out.parent.mkdir(parents=True, exist_ok=True),
                                 write_csv(scored.assignments, out)))
     if not args.quiet:
         for note in scored.notes:
-            print(f"note: {note}")
+            print(_("note: {note}", note=note))
         counts = scored.assignments["persona_id"].value_counts()
         n = len(scored.assignments)
-        print(f"{n:,} customers scored")
+        print(ngettext("{n} customer scored", "{n} customers scored", n, n=fmt_number(n)))
         for pid in list(model.persona_ids_) + ["unassigned"]:
-            name = model.persona_names_.get(pid, "Unassigned")
-            print(f"  {pid:>10}  {counts.get(pid, 0) / max(n, 1) * 100:5.1f} %  {name}")
-        print(f"written: {out}")
+            name = model.persona_names_.get(pid) or _("Unassigned")
+            share = fmt_number(counts.get(pid, 0) / max(n, 1) * 100, 1)
+            print(f"  {pid:>10}  {share:>5} %  {name}")
+        print(_("written: {files}", files=out))
     return 0
 
 
@@ -221,7 +246,7 @@ def cmd_track(args: argparse.Namespace) -> int:
     periods = _periods(args, model)
     thresholds = DriftThresholds(psi=args.psi_threshold, unassigned=args.unassigned_threshold)
     if not args.quiet:
-        print(f"… scoring {len(periods)} periods", flush=True)
+        print(ngettext("… scoring {n} period", "… scoring {n} periods", len(periods)), flush=True)
     with _engine(args) as engine:
         result = track(model, periods, engine, thresholds)
     table, drift, outcome_table = result.table, result.drift, result.outcomes
@@ -241,7 +266,8 @@ def cmd_track(args: argparse.Namespace) -> int:
         print("\n".join(summary_lines(table, drift)))
         print("\n".join(outcome_lines(outcome_table)))
         extra = f", {out / 'outcomes.csv'}" if not outcome_table.empty else ""
-        print(f"written: {out / 'tracking.csv'}, {out / 'drift.json'}{extra}, {out / 'assignments'}")
+        print(_("written: {files}", files=f"{out / 'tracking.csv'}, {out / 'drift.json'}{extra}, "
+                                          f"{out / 'assignments'}"))
     return 3 if args.fail_on_drift and drift["drift"] else 0
 
 
@@ -251,25 +277,27 @@ def _periods(args: argparse.Namespace, model) -> list:
 
     for f in args.inputs:
         if not Path(f).exists():
-            raise InputError(f"{f}: file not found — check the path")
+            raise InputError(_("{file}: file not found — check the path", file=f))
     if args.freq:
         if len(args.inputs) != 1 or not args.time_col:
-            raise InputError("--freq cuts one INPUT by its --time-col: give exactly one file and "
-                             "--time-col (or one file per period without --freq)")
+            raise InputError(_("--freq cuts one INPUT by its --time-col: give exactly one file and "
+                               "--time-col (or one file per period without --freq)"))
         periods = periods_by_date(model, _data_source(args, model, args.inputs[0]), args.freq,
                                   args.time_col)
         if args.period_names:
-            raise InputError("--period-names goes with one file per period; with --freq the "
-                             f"periods are named by date ({periods[0].name} …)")
+            raise InputError(_("--period-names goes with one file per period; with --freq the "
+                               "periods are named by date ({first} …)", first=periods[0].name))
         return periods
     periods = periods_by_file([_data_source(args, model, f) for f in args.inputs],
                               args.period_names)
     names = [p.name for p in periods]
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
-        raise InputError(f"two periods are called '{dup}' — " + (
-            "give different --period-names" if args.period_names else
-            "name the periods with --period-names, e.g. --period-names 2026-01 2026-02"))
+        if args.period_names:
+            raise InputError(_("two periods are called '{name}' — give different --period-names",
+                               name=dup))
+        raise InputError(_("two periods are called '{name}' — name the periods with "
+                           "--period-names, e.g. --period-names 2026-01 2026-02", name=dup))
     return periods
 
 
@@ -315,8 +343,8 @@ def _load_workspace(path_str: str):
 
     path = Path(path_str)
     if not path.is_dir():
-        raise InputError(f"{path_str}: no such workspace directory — give DIR/workspace "
-                         "as written by `discover --out DIR`")
+        raise InputError(_("{path}: no such workspace directory — give DIR/workspace as written "
+                           "by `discover --out DIR`", path=path_str))
     if not (path / "manifest.json").exists() and (path / "workspace" / "manifest.json").exists():
         path = path / "workspace"          # DIR given instead of DIR/workspace: what was meant
     return load(path)
@@ -327,8 +355,9 @@ def _model_dir(path_str: str) -> Path:
     if path.is_file() and path.suffix.lower() == ".zip":
         return path                        # a model downloaded from the workbench
     if not path.is_dir():
-        raise InputError(f"{path_str}: no such model directory — make one with "
-                         "`python -m persona_mining model WORKSPACE_DIR --out MODEL_DIR`")
+        raise InputError(_("{path}: no such model directory — make one with "
+                           "`python -m persona_mining model WORKSPACE_DIR --out MODEL_DIR`",
+                           path=path_str))
     return path
 
 
@@ -351,15 +380,15 @@ def _writing(target: str, write) -> None:
     try:
         write()
     except OSError as exc:
-        raise InputError(f"--out {target}: cannot write there ({exc.strerror or exc}) — choose "
-                         "another path") from None
+        raise InputError(_("--out {path}: cannot write there ({reason}) — choose another path",
+                           path=target, reason=exc.strerror or exc)) from None
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export
 
-    out = export(_load_workspace(args.workspace), args.format, args.out)
-    print(f"written: {out}")
+    out = export(_load_workspace(args.workspace), args.format, args.out, lang=args.lang)
+    print(_("written: {files}", files=out))
     return 0
 
 
@@ -375,12 +404,14 @@ def cmd_discover(args: argparse.Namespace) -> int:
         seed=args.seed, embedding=args.embedding, bootstrap=args.bootstrap)
     src = Path(args.input)
     if not src.exists():
-        raise InputError(f"{args.input}: file not found — check the path")
+        raise InputError(_("{file}: file not found — check the path", file=args.input))
     out = _out_dir(args.out)
     progress = None if args.quiet else _progress
     source = DataSource.event_log(src, _mapping(args), session_gap=args.session_gap) \
         if args.events else DataSource.table(src)
     ws = discover(source, config, progress=progress)
+    # the workbench opens the workspace in the language it was discovered in
+    ws = dataclasses.replace(ws, extras={**ws.extras, "language": args.lang})
     _writing(args.out, lambda: _write_discovery(ws, out))
     if not args.quiet:
         _summary(ws, out)
@@ -405,49 +436,67 @@ def _pairs(items: Sequence[str], flag: str, cast: type) -> list[tuple]:
     out = []
     for item in items:
         if "=" not in item:
-            raise InputError(f"{flag} {item!r}: write COLUMN=VALUE, e.g. {flag} revenue=2")
+            raise InputError(_("{flag} {item}: write COLUMN=VALUE, e.g. {flag} revenue=2",
+                               flag=flag, item=repr(item)))
         col, val = item.rsplit("=", 1)
         try:
             out.append((col.strip(), cast(val.strip())))
         except ValueError:
-            raise InputError(f"{flag} {item!r}: '{val}' is not a valid value") from None
+            raise InputError(_("{flag} {item}: '{value}' is not a valid value", flag=flag,
+                               item=repr(item), value=val)) from None
     return out
 
 
 def _out_dir(path: str) -> Path:
     out = Path(path)
     if out.exists() and not out.is_dir():
-        raise InputError(f"--out {path}: exists and is not a directory — choose another path")
+        raise InputError(_("--out {path}: exists and is not a directory — choose another path",
+                           path=path))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"--out {path}: cannot create the directory ({exc.strerror})") from None
+        raise InputError(_("--out {path}: cannot create the directory ({reason})", path=path,
+                           reason=exc.strerror)) from None
     return out
 
 
 def _progress(stage: str, fraction: float) -> None:
     # stdout, not stderr: on bad input stderr carries exactly one line, the error
     if fraction == 0.0:
-        print(f"… {stage}", flush=True)
+        print(f"… {_(STAGES[stage]) if stage in STAGES else stage}", flush=True)
+
+
+# What each pipeline stage does, as the CLI's progress lines say it.
+STAGES = {"read": N_("reading the data"), "roles": N_("checking the columns"),
+          "features": N_("preparing behaviour features"), "embedding": N_("placing customers on the map"),
+          "clustering": N_("finding groups of similar customers"),
+          "stability": N_("re-checking how stable each persona is"),
+          "profiles": N_("describing the personas")}
 
 
 def _summary(ws, out: Path) -> None:
     from . import outcomes
+    from .labels import stability_word
 
     m = ws.metrics
-    print(f"{_count(m['n_personas'], 'persona')} from {m['n_customers']} customers "
-          f"({m['unassigned_share'] * 100:.1f} % unassigned) in {sum(m['seconds'].values()):.1f} s")
+    print(ngettext("{n} persona from {customers} customers ({unassigned} unassigned) in {seconds} s",
+                   "{n} personas from {customers} customers ({unassigned} unassigned) in {seconds} s",
+                   m["n_personas"], customers=m["n_customers"],
+                   unassigned=fmt_percent(m["unassigned_share"], 1),
+                   seconds=fmt_number(sum(m["seconds"].values()), 1)))
     figures = outcomes.persona_outcomes(ws)
     for p in ws.personas():
-        stab = "n/a" if p.stability is None else f"{p.stability:.2f}"
-        print(f"  {p.id:>4}  {p.share * 100:5.1f} %  {p.stability_label:<8} ({stab})  "
+        stab = fmt_number(p.stability, 2)
+        share = fmt_number(p.share * 100, 1)
+        print(f"  {p.id:>4}  {share:>5} %  {stability_word(p.stability_label):<8} ({stab})  "
               f"{ws.persona_name(p.id)}")
         for f in figures.get(p.id, []):
             print(f"          {outcomes.title(f.spec)}: {outcomes.sentence(f)}")
     for f in figures.get(outcomes.ALL, []):
         print(_("outcome {name}: {value} over all customers (not used to find the personas)",
                 name=outcomes.title(f.spec), value=outcomes.fmt_spread(f.kind, f.value, f.low, f.high)))
-    print(f"written: {out / 'personas.json'}, {out / 'assignments.csv'}, {out / 'workspace'}")
+    print(_("written: {files}", files=f"{out / 'personas.json'}, {out / 'assignments.csv'}, "
+                                      f"{out / 'workspace'}"))
 
 
 def outcome_lines(table) -> list[str]:

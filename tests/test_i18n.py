@@ -135,6 +135,21 @@ def test_translated_texts_are_literals_with_matching_fields():
     assert not problems, "\n".join(problems)
 
 
+def test_babel_sees_every_translated_text(template):
+    """Every literal text of a _() / ngettext() call in the code is in Babel's extraction:
+    on Python 3.11 Babel cannot look inside f-strings, so f"**{_('Id')}**" would never
+    reach the catalogue (and stay English)."""
+    extracted = {t.msgid for t in template.values()}
+    unseen = []
+    for path, call in _translator_calls():
+        texts = call.args[1:2] if call.func.id == "pgettext" else call.args[:1]
+        for t in texts:
+            if isinstance(t, ast.Constant) and isinstance(t.value, str) and t.value not in extracted:
+                unseen.append(f"{path}:{call.lineno}: {t.value!r}")
+    assert not unseen, ("texts Babel does not extract (move the _() call out of the "
+                        "f-string):\n" + "\n".join(unseen))
+
+
 def test_no_translation_inside_a_translation_call():
     """Babel's extractor loses both texts of ``ngettext("…", "…", n, x=_("…"))`` (the plural
     and the inner text): translate the inner text first, then pass it in."""

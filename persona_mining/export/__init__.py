@@ -27,7 +27,7 @@ from typing import Any, Mapping, Sequence
 from .. import refine
 from ..cards import CARDS_FORMAT, CARDS_VERSION, assignments_frame, cards_document
 from ..errors import InputError
-from ..i18n import _, fmt_number
+from ..i18n import N_, _, current_language, fmt_date, fmt_number, fmt_percent, language, ngettext
 
 SCHEMA_PATH = Path(__file__).with_name("persona-cards.schema.json")
 FORMATS = ("json", "pdf", "md", "csv")
@@ -55,8 +55,9 @@ def validate(document: Any, source: str = "persona cards") -> None:
     if not errors:
         return
     e = min(errors, key=lambda e: (len(e.absolute_path), [str(p) for p in e.absolute_path]))
-    raise InputError(f"{source}: not a valid persona-cards document at {json_path(e.absolute_path)}"
-                     f": {_short(e.message)}", source=source)
+    raise InputError(_("{source}: not a valid persona-cards document at {path}: {problem}",
+                       source=source, path=json_path(e.absolute_path), problem=_short(e.message)),
+                     source=source)
 
 
 def json_path(parts: Any) -> str:
@@ -92,11 +93,12 @@ def read_cards(raw: bytes | str, source: str = "upload") -> dict[str, Any]:
     try:
         doc = json.loads(raw)
     except UnicodeDecodeError:
-        raise InputError(f"{source}: not a UTF-8 text file — choose a persona-cards JSON exported "
-                         "by Persona Mining", source=source) from None
+        raise InputError(_("{source}: not a UTF-8 text file — choose a persona-cards JSON "
+                           "exported by Persona Mining", source=source), source=source) from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                         f"{exc.msg}) — choose a persona-cards JSON exported by Persona Mining",
+        raise InputError(_("{source}: not valid JSON (line {line}, column {column}: {problem}) — "
+                           "choose a persona-cards JSON exported by Persona Mining", source=source,
+                           line=exc.lineno, column=exc.colno, problem=exc.msg),
                          source=source) from None
     _check_document(doc, source)
     return doc
@@ -104,25 +106,27 @@ def read_cards(raw: bytes | str, source: str = "upload") -> dict[str, Any]:
 
 def _check_document(doc: Any, source: str) -> None:
     if not isinstance(doc, dict) or doc.get("format") != CARDS_FORMAT:
-        raise InputError(f"{source}: not a persona-cards document at $.format (expected "
-                         f"\"{CARDS_FORMAT}\") — choose a JSON exported by Persona Mining",
-                         source=source)
+        raise InputError(_("{source}: not a persona-cards document at $.format (expected "
+                           "\"{format}\") — choose a JSON exported by Persona Mining",
+                           source=source, format=CARDS_FORMAT), source=source)
     version = doc.get("version")
     if isinstance(version, int) and version > CARDS_VERSION:
-        raise InputError(f"{source}: persona-cards version {version} at $.version was written by a "
-                         f"newer Persona Mining; this version reads version {CARDS_VERSION}",
-                         source=source)
+        raise InputError(_("{source}: persona-cards version {version} at $.version was written "
+                           "by a newer Persona Mining; this version reads version {known}",
+                           source=source, version=version, known=CARDS_VERSION), source=source)
     if version == 1 and ("outcomes" in doc or any(
             isinstance(c, dict) and "outcomes" in c for c in doc.get("personas") or [])):
-        raise InputError(f"{source}: a version 1 document at $.version with outcomes — outcomes "
-                         "came with version 2; export the cards again", source=source)
+        raise InputError(_("{source}: a version 1 document at $.version with outcomes — outcomes "
+                           "came with version 2; export the cards again", source=source),
+                         source=source)
     validate(doc, source)
     seen: dict[str, int] = {}
     for i, card in enumerate(doc["personas"]):
         if card["id"] in seen:
-            raise InputError(f"{source}: persona id {card['id']} appears twice, at "
-                             f"$.personas[{seen[card['id']]}].id and $.personas[{i}].id",
-                             source=source)
+            raise InputError(_("{source}: persona id {persona} appears twice, at {first} and "
+                               "{second}", source=source, persona=card['id'],
+                               first=f"$.personas[{seen[card['id']]}].id",
+                               second=f"$.personas[{i}].id"), source=source)
         seen[card["id"]] = i
 
 
@@ -150,15 +154,19 @@ class ImportReport:
         return [m.persona for m in self.matched if m.fields]
 
     def summary(self) -> str:
+        """What matched, in the current language."""
         n = len(self.matched)
         by_id = sum(m.by == "id" for m in self.matched)
-        parts = [f"{n} of {_count(n + len(self.unmatched_cards), 'card')} matched a persona "
-                 f"({by_id} by id, {n - by_id} by name); "
-                 f"{_count(len(self.changed), 'persona')} with changes "
-                 f"({_count(len(self.edits), 'edit')})."]
+        cards = n + len(self.unmatched_cards)
+        parts = [ngettext("{matched} of {n} card matched a persona ({by_id} by id, {by_name} by "
+                          "name);", "{matched} of {n} cards matched a persona ({by_id} by id, "
+                          "{by_name} by name);", cards, matched=n, by_id=by_id, by_name=n - by_id),
+                 ngettext("{n} persona with changes", "{n} personas with changes",
+                          len(self.changed)),
+                 "(" + ngettext("{n} edit", "{n} edits", len(self.edits)) + ")."]
         if self.unmatched_cards:
-            parts.append("Not matched: " + ", ".join(f"{i} “{_clip(nm, 60)}”"
-                                                     for i, nm in self.unmatched_cards) + ".")
+            parts.append(_("Not matched: {cards}.", cards=", ".join(
+                f"{i} “{_clip(nm, 60)}”" for i, nm in self.unmatched_cards)))
         return " ".join(parts)
 
 
@@ -257,6 +265,7 @@ def _card_edits(state: Any, pid: str, persona: Any, card: Mapping[str, Any], sou
             current = getattr(persona, f"suggested_{f}")
         if e["value"] != current:
             e["summary"] += " (imported)"
+            e["imported"] = True          # describe_edit says so in the reader's language
             edits.append(e)
     return edits
 
@@ -280,8 +289,13 @@ def _md_paragraph(text: str) -> list[str]:
     return [line + ("\\" if i < len(lines) - 1 else "") for i, line in enumerate(lines)]
 
 
-SECTIONS = (("goals", "Goals"), ("pain_points", "Pain points"), ("quotes", "Quotes"),
-            ("hypotheses", "Business hypotheses"))
+SECTIONS = (("goals", N_("Goals")), ("pain_points", N_("Pain points")), ("quotes", N_("Quotes")),
+            ("hypotheses", N_("Business hypotheses")))
+
+
+def _pct(share: float) -> str:
+    """'42 %' with a no-break space: the sign never wraps onto the next line."""
+    return fmt_percent(share).replace(" ", "\u00a0")
 
 
 def label_lines(labels: Mapping[str, Mapping[str, float]]) -> list[str]:
@@ -289,7 +303,7 @@ def label_lines(labels: Mapping[str, Mapping[str, float]]) -> list[str]:
     from ..profile import humanize
 
     shown = {col: {v: s for v, s in mix.items() if s >= 0.005} for col, mix in labels.items()}
-    return [f"{humanize(col)}: " + ", ".join(f"{v} {s * 100:.0f}\u00a0%" for v, s in mix.items())
+    return [f"{humanize(col)}: " + ", ".join(f"{v} {_pct(s)}" for v, s in mix.items())
             for col, mix in shown.items() if mix]
 
 
@@ -299,20 +313,21 @@ def journey_lines(journeys: Mapping[str, Any] | None) -> list[str]:
     out = []
     paths = [" → ".join(map(str, p.get("path", []))) for p in j.get("paths", [])[:3] if p.get("path")]
     if paths:
-        out.append("Typical paths: " + "; ".join(paths))
-    steps = [f"{t.get('from')} → {t.get('to')} {t.get('share', 0) * 100:.0f}\u00a0%"
+        out.append(_("Typical paths: {paths}", paths="; ".join(paths)))
+    steps = [f"{t.get('from')} → {t.get('to')} {_pct(t.get('share', 0))}"
              for t in j.get("transitions", [])[:4]]
     if steps:
-        out.append("Most common steps: " + ", ".join(steps))
-    before = [f"{b.get('touchpoint')} {b.get('share', 0) * 100:.0f}\u00a0%"
+        out.append(_("Most common steps: {steps}", steps=", ".join(steps)))
+    before = [f"{b.get('touchpoint')} {_pct(b.get('share', 0))}"
               for b in j.get("before_purchase", [])[:4] if b.get("share", 0) >= 0.005]
     if before:
-        out.append("Just before buying: " + ", ".join(before))
+        out.append(_("Just before buying: {touchpoints}", touchpoints=", ".join(before)))
     if j.get("first_touchpoints"):
-        out.append("First touchpoints: " + ", ".join(map(str, j["first_touchpoints"])))
+        out.append(_("First touchpoints: {touchpoints}",
+                     touchpoints=", ".join(map(str, j["first_touchpoints"]))))
     if isinstance(j.get("channel_switch_rate"), (int, float)):
-        out.append(f"Channel switches: {j['channel_switch_rate'] * 100:.0f}\u00a0% of steps change "
-                   "the channel")
+        out.append(_("Channel switches: {share} of steps change the channel",
+                     share=_pct(j["channel_switch_rate"])))
     return out
 
 
@@ -351,73 +366,84 @@ def _md_outcome_cells(records: Sequence[Mapping[str, Any]], heads: Sequence[str]
 
 
 def to_markdown(ws: Any, document: Mapping[str, Any] | None = None) -> str:
-    """All persona cards in one Markdown file, for wikis."""
+    """All persona cards in one Markdown file, for wikis; in the document's language."""
     doc = document or to_json(ws)
+    with language(doc.get("language") or current_language()):
+        return _markdown(doc)
+
+
+def _markdown(doc: Mapping[str, Any]) -> str:
+    from ..labels import stability_word
+    from .pdf import _day, made_with
+
     prov, ds = doc["provenance"], doc["provenance"]["dataset"]
     n = len(doc["personas"])
+    un = doc["unassigned"]
     summary = doc.get("outcomes")
     heads = [outcome_title(o) for o in summary["all"]] if summary else []
-    out = [f"# Personas — {md_escape(ds.get('file') or 'dataset')}", "",
-           f"{n} persona{'s' * (n != 1)} from {ds.get('rows') or 0:,} customers; "
-           f"{doc['unassigned']['share']:.1%} fit no persona well. "
-           f"Exported {prov.get('exported_at', '')[:10]} by Persona Mining.", "",
-           "| Persona | Share | Customers | Stability |" + "".join(f" {md_escape(h)} |" for h in heads),
+    file = md_escape(ds.get("file") or _("dataset"))
+    out = [_("# Personas — {file}", file=file), "",
+           ngettext("{k} persona from {n} customers; {share} fit no persona well. Exported {date} "
+                    "by Persona Mining.", "{k} personas from {n} customers; {share} fit no persona "
+                    "well. Exported {date} by Persona Mining.", n, k=fmt_number(n),
+                    n=fmt_number(ds.get("rows") or 0), share=_pct1(un["share"]),
+                    date=_day(prov.get("exported_at"))), "",
+           "| " + " | ".join((_("Persona"), _("Share"), _("Customers"), _("Stability"))) + " |"
+           + "".join(f" {md_escape(h)} |" for h in heads),
            "|---|---:|---:|---|" + "---:|" * len(heads)]
     for c in doc["personas"]:
-        out.append(f"| {md_escape(c['name'])} | {c['share']:.1%} | {c['size']:,} | "
-                   f"{c['stability_label']} |" + _md_outcome_cells(c.get("outcomes", []), heads))
-    out.append(f"| Unassigned | {doc['unassigned']['share']:.1%} | "
-               f"{doc['unassigned']['size']:,} | |"
+        out.append(f"| {md_escape(c['name'])} | {_pct1(c['share'])} | {fmt_number(c['size'])} | "
+                   f"{stability_word(c['stability_label'])} |"
+                   + _md_outcome_cells(c.get("outcomes", []), heads))
+    unassigned, share, customers, stability, id_ = (_("Unassigned"), _("Share"), _("Customers"),
+                                                     _("Stability"), _("Id"))
+    out.append(f"| {unassigned} | {_pct1(un['share'])} | {fmt_number(un['size'])} | |"
                + (_md_outcome_cells(summary.get("unassigned", []), heads) if summary else ""))
     if summary:
         everyone = _("All customers")
-        out.append(f"| {everyone} | 100.0% | {ds.get('rows') or 0:,} | |"
+        out.append(f"| {everyone} | {_pct1(1.0)} | {fmt_number(ds.get('rows') or 0)} | |"
                    + _md_outcome_cells(summary["all"], heads))
     out.append("")
     for c in doc["personas"]:
-        stab = "" if c["stability"] is None else f" ({c['stability']:.2f})"
-        out += [f"## {md_escape(c['name'])}", "", *_md_paragraph(c["description"]), "",
-                f"**Share** {c['share']:.1%} · **Customers** {c['size']:,} · "
-                f"**Stability** {c['stability_label']}{stab} · **Id** {c['id']}", ""]
+        stab = "" if c["stability"] is None else f" ({fmt_number(c['stability'], 2)})"
+        facts = " · ".join((f"**{share}** {_pct1(c['share'])}",
+                            f"**{customers}** {fmt_number(c['size'])}",
+                            f"**{stability}** {stability_word(c['stability_label'])}{stab}",
+                            f"**{id_}** {c['id']}"))
+        out += [f"## {md_escape(c['name'])}", "", *_md_paragraph(c["description"]), "", facts, ""]
         if c.get("outcomes"):
             heading = _("Outcomes")
             out += [f"### {heading}", ""]
             out += [f"- {md_escape(line)}" for line in outcome_lines(c["outcomes"])] + [""]
         if c["traits"]:
-            out += ["### What sets them apart", ""]
+            out += ["### " + _("What sets them apart"), ""]
             out += [f"- {md_escape(t['sentence'])}" for t in c["traits"]] + [""]
         if c["rules"]:
-            out += ["### How to recognise them", ""]
-            out += [f"- If {md_escape(r['text'])}" for r in c["rules"]] + [""]
+            out += ["### " + _("How to recognise them"), ""]
+            out += ["- " + md_escape(_("If {rule}", rule=r["text"])) for r in c["rules"]] + [""]
         if journey_lines(c.get("journeys")):
-            out += ["### Typical journeys", ""]
+            out += ["### " + _("Typical journeys"), ""]
             out += [f"- {md_escape(line)}" for line in journey_lines(c.get("journeys"))] + [""]
         if c.get("labels"):
-            out += ["### Known labels of these customers", ""]
+            out += ["### " + _("Known labels of these customers"), ""]
             out += [f"- {md_escape(line)}" for line in label_lines(c["labels"])] + [""]
         for f, title in SECTIONS:
             if c[f]:
-                out += [f"### {title}", ""]
+                out += [f"### {_(title)}", ""]
                 out += [f"- {md_escape(x)}" for x in c[f]] + [""]
         if c["notes"].strip():
-            out += ["### Notes", "", *_md_paragraph(c["notes"]), ""]
+            out += ["### " + _("Notes"), "", *_md_paragraph(c["notes"]), ""]
         if c["tags"]:
-            out += ["Tags: " + ", ".join(f"`{' '.join(t.replace('`', '').split())}`"
-                                         for t in c["tags"]), ""]
-    cfg = prov.get("config", {})
+            out += [_("Tags: {tags}", tags=", ".join(f"`{' '.join(t.replace('`', '').split())}`"
+                                                     for t in c["tags"])), ""]
     if summary:
         out += ["---", "", md_escape(summary["method"]), ""]
-    out += ["---", "",
-            f"Method {prov['method']} ({cfg.get('embedding', '?')} embedding), seed {prov['seed']}; "
-            f"data {md_escape(ds.get('file') or '?')} ({ds.get('rows')} rows × {ds.get('columns')} "
-            f"columns, SHA-256 {str(ds.get('sha256') or '?')[:12]}…); discovered "
-            f"{prov['created_at'][:10]}; {prov['edit_count']} edits by the team; persona-mining "
-            f"{prov['packages'].get('persona-mining', '?')}.", ""]
+    out += ["---", "", md_escape(made_with(doc)) + ".", ""]
     return "\n".join(out)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'s' * (n != 1)}"
+def _pct1(share: float) -> str:
+    return fmt_percent(share, 1).replace(" ", "\u00a0")
 
 
 def _clip(text: str, n: int) -> str:
@@ -440,36 +466,42 @@ def csv_bytes(ws: Any) -> bytes:
 
 
 # -- files ---------------------------------------------------------------------------------------
-def export_bytes(ws: Any, fmt: str) -> bytes:
-    """One format as bytes (what the Export page offers for download)."""
-    if fmt == "json":
-        return json_bytes(ws)
-    if fmt == "md":
-        return to_markdown(ws).encode("utf-8")
-    if fmt == "csv":
-        return csv_bytes(ws)
-    if fmt == "pdf":
+def export_bytes(ws: Any, fmt: str, lang: str | None = None) -> bytes:
+    """One format as bytes (what the Export page offers for download), in ``lang``
+    ('en' / 'de'; default: the current language). JSON records the language it was made in."""
+    if fmt not in FORMATS:
+        raise InputError(_("format '{format}': use one of {formats}", format=fmt,
+                           formats=", ".join(FORMATS)))
+    with language(lang or current_language()):
+        if fmt == "json":
+            return json_bytes(ws)
+        if fmt == "md":
+            return to_markdown(ws).encode("utf-8")
+        if fmt == "csv":
+            return csv_bytes(ws)
         from .pdf import to_pdf
 
         return to_pdf(ws)
-    raise InputError(f"format '{fmt}': use one of {', '.join(FORMATS)}")
 
 
-def export(ws: Any, fmt: str, path: str | os.PathLike) -> Path:
+def export(ws: Any, fmt: str, path: str | os.PathLike, lang: str | None = None) -> Path:
     """Write one format to ``path`` (atomically: a failed export leaves no half file)."""
     path = Path(path)
     if fmt not in FORMATS:
-        raise InputError(f"--format {fmt}: use one of {', '.join(FORMATS)}")
+        raise InputError(_("--format {format}: use one of {formats}", format=fmt,
+                           formats=", ".join(FORMATS)))
     if path.is_dir():
-        raise InputError(f"--out {path}: is a folder — give a file name, e.g. {path / ('personas' + SUFFIX[fmt])}")
-    data = export_bytes(ws, fmt)
+        raise InputError(_("--out {path}: is a folder — give a file name, e.g. {example}",
+                           path=path, example=path / ("personas" + SUFFIX[fmt])))
+    data = export_bytes(ws, fmt, lang)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError as exc:
-        raise InputError(f"--out {path}: cannot write the file ({exc.strerror})") from None
+        raise InputError(_("--out {path}: cannot write the file ({reason})", path=path,
+                           reason=exc.strerror)) from None
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -23,7 +23,8 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from ..charts import GREY, PALETTE
-from ..i18n import _
+from ..i18n import N_, _, current_language, fmt_date, fmt_number, fmt_percent, language, ngettext
+from ..labels import stability_word
 
 FONTS = Path(__file__).with_name("fonts")
 FONT = "DejaVu"
@@ -34,21 +35,27 @@ INK, MUTED, FAINT, LIGHT = (33, 37, 41), (108, 117, 125), (173, 181, 189), (236,
 POPULATION = (178, 186, 194)
 BADGES = {"stable": (25, 135, 84), "shaky": (205, 120, 0), "unstable": (200, 50, 50),
           "not measured": (130, 130, 130)}
-STABILITY_WORDS = {"stable": "found again reliably", "shaky": "found in most re-checks",
-                   "unstable": "often not found again", "not measured": "not re-checked"}
+STABILITY_WORDS = {"stable": N_("found again reliably"), "shaky": N_("found in most re-checks"),
+                   "unstable": N_("often not found again"), "not measured": N_("not re-checked")}
 MAX_NAME = 400          # characters of a name shown on a card (the JSON keeps it all)
 MAP_POINTS = 5000       # customers drawn on the map (a fixed-seed sample beyond that)
 LOCATOR_POINTS = 1500   # ... and on each card's small locator map
 PX_PER_MM = 4           # chart pixels per mm before vl-convert's 2x scale (~200 dpi)
-SECTIONS = (("goals", "Goals"), ("pain_points", "Pain points"), ("quotes", "Quotes"),
-            ("hypotheses", "Business hypotheses"))
+SECTIONS = (("goals", N_("Goals")), ("pain_points", N_("Pain points")), ("quotes", N_("Quotes")),
+            ("hypotheses", N_("Business hypotheses")))
 
 
 def to_pdf(ws: Any, document: dict | None = None) -> bytes:
-    """The PDF as bytes: overview page (map, shares), then one page per persona."""
+    """The PDF as bytes: overview page (map, shares), then one page per persona; in the
+    document's language (the current one when the document does not say)."""
     from . import to_json
 
     doc = document or to_json(ws)
+    with language(doc.get("language") or current_language()):
+        return _to_pdf(ws, doc)
+
+
+def _to_pdf(ws: Any, doc: dict) -> bytes:
     colors = [_rgb(PALETTE[i % len(PALETTE)]) for i in range(len(doc["personas"]))]
     pdf = _Doc(doc)
     pdf.map = _MapData(ws, doc)
@@ -72,10 +79,11 @@ class _Doc(FPDF):
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.c_margin = 0           # text starts exactly where boxes and bars start
         self.set_auto_page_break(True, margin=BOTTOM)
-        self.set_title("Persona cards")
-        self.set_subject(f"Personas of {doc['provenance']['dataset'].get('file') or 'a dataset'}")
+        self.set_title(_("Persona cards"))
+        file = doc['provenance']['dataset'].get('file') or _("a dataset")
+        self.set_subject(_("Personas of {file}", file=file))
         self.set_creator("Persona Mining")
-        self.set_lang("en")
+        self.set_lang(current_language())
         stamp = doc["provenance"].get("exported_at")
         if stamp:
             self.set_creation_date(_dt.datetime.fromisoformat(stamp))
@@ -88,18 +96,20 @@ class _Doc(FPDF):
         self.rect(0, 0, W, 3, style="F")
         self.set_xy(MARGIN, 8)
         self.font(8, color=MUTED)
-        self.cell(TEXT_W, 4, _fit(self, f"{_clip(self.card['name'], MAX_NAME)} (continued)", TEXT_W))
+        self.cell(TEXT_W, 4, _fit(self, _("{name} (continued)", name=_clip(self.card['name'], MAX_NAME)),
+                                  TEXT_W))
         self.set_y(15)
 
     def footer(self) -> None:
         prov = self.doc["provenance"]
         self.set_y(-11)
         self.font(7, color=FAINT)
-        left = f"Persona Mining · {prov['dataset'].get('file') or 'dataset'} · " \
-               f"{(prov.get('exported_at') or '')[:10]}"
+        left = f"Persona Mining · {prov['dataset'].get('file') or _('dataset')} · " \
+               f"{_day(prov.get('exported_at'))}"
         self.set_x(MARGIN)
         self.cell(TEXT_W - 30, 4, _fit(self, left, TEXT_W - 32))
-        self.cell(30, 4, f"page {self.page_no()} of {{nb}}", align="R")
+        # {nb} is fpdf's placeholder for the page count, filled in at the end
+        self.cell(30, 4, _("page {page} of {pages}", page=self.page_no(), pages="{nb}"), align="R")
 
     # text helpers
     def font(self, size: float, bold: bool = False, color: Sequence[int] = INK) -> None:
@@ -142,17 +152,24 @@ def _overview(pdf: _Doc, doc: dict, colors: list) -> None:
     pdf.add_page()
     pdf.font(24, bold=True)
     pdf.set_x(MARGIN)
-    pdf.cell(TEXT_W, 11, "Personas", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(TEXT_W, 11, _("Personas"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     n = len(cards)
     pdf.font(10.5, color=MUTED)
-    sub = (f"{_count(n, 'persona')} in {ds.get('rows') or 0:,} customers of "
-           f"“{ds.get('file') or 'your data'}” · {(prov.get('exported_at') or '')[:10]}")
+    rows = ds.get('rows') or 0
+    file = ds.get('file') or _('your data')
+    sub = ngettext("{k} persona in {n} customers of “{file}”", "{k} personas in {n} customers of “{file}”",
+                   n, k=fmt_number(n), n=fmt_number(rows), file=file)
+    sub += f" · {_day(prov.get('exported_at'))}"
     pdf.set_x(MARGIN)
     pdf.cell(TEXT_W, 6, _fit(pdf, sub, TEXT_W), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     un = doc["unassigned"]
-    pdf.para((f"{un['share']:.1%} of customers ({un['size']:,}) fit no persona well and are left "
-              "unassigned." if un["size"] else "Every customer belongs to a persona.")
-             + (" Each persona has its own page after this one." if n else ""), 9, MUTED)
+    text = (ngettext("{share} of customers ({n}) fits no persona well and is left unassigned.",
+                     "{share} of customers ({n}) fit no persona well and are left unassigned.",
+                     un["size"], share=fmt_percent(un['share'], 1), n=fmt_number(un['size']))
+            if un["size"] else _("Every customer belongs to a persona."))
+    if n:
+        text += " " + _("Each persona has its own page after this one.")
+    pdf.para(text, 9, MUTED)
     pdf.ln(3)
 
     # Rows of the share list, then the map takes what is left (within limits).
@@ -168,14 +185,14 @@ def _overview(pdf: _Doc, doc: dict, colors: list) -> None:
     pdf.set_y(top + map_h + 1.5)
     pdf.font(7.5, color=MUTED)
     pdf.set_x(MARGIN)
-    pdf.cell(TEXT_W, 4, "Each dot is a customer; similar customers lie close together. "
-             "Colours are personas, grey dots are unassigned.", new_x=XPos.LMARGIN,
-             new_y=YPos.NEXT)
+    pdf.cell(TEXT_W, 4, _fit(pdf, _("Each dot is a customer; similar customers lie close together. "
+                                    "Colours are personas, grey dots are unassigned."), TEXT_W),
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    pdf.heading("Share of customers", first_line=row_h)
+    pdf.heading(_("Share of customers"), first_line=row_h)
     for i, c in enumerate(cards):
         _share_row(pdf, str(i + 1), c["name"], c["share"], c["size"], colors[i], row_h)
-    _share_row(pdf, "", "Unassigned", un["share"], un["size"], _rgb(GREY), row_h)
+    _share_row(pdf, "", _("Unassigned"), un["share"], un["size"], _rgb(GREY), row_h)
     if summary:
         _outcome_table(pdf, doc, colors, row_h)
     _about(pdf, doc, about_h)
@@ -270,7 +287,7 @@ def _locator(pdf: _Doc, i: int, colors: list, x: float, y: float, w: float, h: f
         pdf.image(io.BytesIO(persona), x=x, y=y, w=w, h=h)
     pdf.font(6.5, color=MUTED)
     pdf.set_xy(x, y + h + 0.6)
-    pdf.cell(w, 3, "where they are on the persona map", align="C")
+    pdf.cell(w, 3, _fit(pdf, _("where they are on the persona map"), w), align="C")
 
 
 def _number_badge(pdf: _Doc, cx: float, cy: float, text: str, color: Sequence[int],
@@ -309,38 +326,56 @@ def _share_row(pdf: _Doc, number: str, name: str, share: float, size: int,
     pdf.set_fill_color(*color)
     pdf.rect(bar_x, y + (h - bar_h) / 2, max(0.5, bar_w * share), bar_h, style="F")
     pdf.set_xy(bar_x + bar_w + 1, y)
-    pdf.cell(13, h, f"{share:.1%}", align="R")
+    pdf.cell(13, h, fmt_percent(share, 1), align="R")
     pdf.font(7.5 if h >= 5 else 6.5, color=MUTED)
-    pdf.cell(TEXT_W - (bar_x - MARGIN) - bar_w - 14, h, f"{size:,}", align="R")
+    pdf.cell(TEXT_W - (bar_x - MARGIN) - bar_w - 14, h, fmt_number(size), align="R")
     pdf.set_y(y + h)
 
 
 def _about(pdf: _Doc, doc: dict, height: float) -> None:
     """Small print at the foot of the overview: how to read stability, what made the personas."""
-    prov, ds = doc["provenance"], doc["provenance"]["dataset"]
-    cfg = prov.get("config", {})
     if pdf.room() < height:
         pdf.add_page()
     pdf.set_y(max(pdf.get_y() + 4, pdf.page_break_trigger - height))
     pdf.set_draw_color(*LIGHT)
     pdf.line(MARGIN, pdf.get_y(), W - MARGIN, pdf.get_y())
     pdf.ln(1.5)
-    boot = cfg.get("bootstrap")
-    pdf.para("Stability: how reliably a persona is found again when the discovery is re-run on "
-             "resampled customers (stable ≥ 0.75, shaky ≥ 0.5, else unstable). Traits compare a "
-             "persona with all customers; rules are plain-language tests that recognise its "
-             "members.", 7, MUTED)
+    pdf.para(_("Stability: how reliably a persona is found again when the discovery is re-run on "
+               "resampled customers (stable ≥ 0.75, shaky ≥ 0.5, else unstable). Traits compare a "
+               "persona with all customers; rules are plain-language tests that recognise its "
+               "members."), 7, MUTED)
     if doc.get("outcomes"):
         pdf.para(doc["outcomes"]["method"], 7, MUTED)
-    sha = (ds.get("sha256") or "")[:12]
-    pdf.para(f"Made with Persona Mining {prov['packages'].get('persona-mining', '')} · method "
-             f"{prov['method']}" + (f" on a {cfg['embedding'].upper()} map" if cfg.get("embedding") else "")
-             + f", seed {prov['seed']}" + (f", {boot} stability re-runs" if boot else "")
-             + f" · data {ds.get('file') or '?'} ({ds.get('rows') or 0:,} rows × "
-             f"{ds.get('columns') or 0} columns" + (f", SHA-256 {sha}…" if sha else "") + ")"
-             f" · discovered {prov['created_at'][:10]} · {_count(prov['edit_count'], 'edit')} by "
-             "the team",
-             7, MUTED)
+    pdf.para(made_with(doc), 7, MUTED)
+
+
+def made_with(doc: dict) -> str:
+    """What made the personas, in one line (the PDF's small print, the Markdown's footer)."""
+    prov, ds = doc["provenance"], doc["provenance"]["dataset"]
+    cfg = prov.get("config", {})
+    boot, sha = cfg.get("bootstrap"), (ds.get("sha256") or "")[:12]
+    method = (_("method {method} on a {embedding} map", method=prov["method"],
+                embedding=cfg["embedding"].upper()) if cfg.get("embedding")
+              else _("method {method}", method=prov["method"]))
+    parts = [_("Made with Persona Mining {version}", version=prov["packages"].get("persona-mining", "")),
+             method + ", " + _("seed {seed}", seed=prov["seed"])
+             + (", " + ngettext("{n} stability re-run", "{n} stability re-runs", boot) if boot else ""),
+             _("data {file} ({rows} rows × {columns} columns)", file=ds.get("file") or "?",
+               rows=fmt_number(ds.get("rows") or 0), columns=fmt_number(ds.get("columns") or 0))
+             + (f", SHA-256 {sha}…" if sha else ""),
+             _("discovered {date}", date=_day(prov.get("created_at"))),
+             ngettext("{n} edit by the team", "{n} edits by the team", prov["edit_count"])]
+    return " · ".join(parts)
+
+
+def _day(stamp: str | None) -> str:
+    """An ISO time stamp's day in the current language ('02.12.2026'), '' when unknown."""
+    if not stamp:
+        return ""
+    try:
+        return fmt_date(str(stamp)[:10])
+    except ValueError:
+        return str(stamp)[:10]
 
 
 # -- persona card ------------------------------------------------------------------------------
@@ -357,7 +392,7 @@ def _card(pdf: _Doc, card: dict, i: int, colors: list) -> None:
     pdf.rect(0, 0, W, 11, style="F")
     pdf.font(7.5, bold=True, color=(255, 255, 255))
     pdf.set_xy(MARGIN, 3.5)
-    pdf.cell(TEXT_W / 2, 4, f"PERSONA {i + 1} OF {n}")
+    pdf.cell(TEXT_W / 2, 4, _("PERSONA {i} OF {n}", i=i + 1, n=n))
     pdf.set_xy(MARGIN + TEXT_W / 2, 3.5)
     pdf.cell(TEXT_W / 2, 4, card["id"], align="R")
 
@@ -385,25 +420,26 @@ def _card(pdf: _Doc, card: dict, i: int, colors: list) -> None:
     if card["traits"]:
         _traits(pdf, card["traits"], color)
     if card["rules"]:
-        _bullets(pdf, "How to recognise them", [f"If {r['text']}" for r in card["rules"]])
+        _bullets(pdf, _("How to recognise them"),
+                 [_("If {rule}", rule=r['text']) for r in card["rules"]])
     from . import journey_lines, label_lines
 
     if journey_lines(card.get("journeys")):
-        _bullets(pdf, "Typical journeys", journey_lines(card["journeys"]))
+        _bullets(pdf, _("Typical journeys"), journey_lines(card["journeys"]))
     if card.get("labels"):
-        _bullets(pdf, "Known labels of these customers", label_lines(card["labels"]))
+        _bullets(pdf, _("Known labels of these customers"), label_lines(card["labels"]))
     if card["goals"] and card["pain_points"]:
-        _two_lists(pdf, ("Goals", card["goals"]), ("Pain points", card["pain_points"]))
+        _two_lists(pdf, (_("Goals"), card["goals"]), (_("Pain points"), card["pain_points"]))
     else:
         for f, title in SECTIONS[:2]:
             if card[f]:
-                _bullets(pdf, title, card[f])
+                _bullets(pdf, _(title), card[f])
     if card["quotes"]:
         _quotes(pdf, card["quotes"], color)
     if card["hypotheses"]:
-        _bullets(pdf, "Business hypotheses", card["hypotheses"])
+        _bullets(pdf, _("Business hypotheses"), card["hypotheses"])
     if card["notes"].strip():
-        pdf.heading("Notes")
+        pdf.heading(_("Notes"))
         pdf.para("\n".join(line.strip() for line in card["notes"].strip().splitlines()), 9.5)
     if card["tags"]:
         _tags(pdf, card["tags"], color)
@@ -415,15 +451,15 @@ def _facts(pdf: _Doc, card: dict) -> None:
     y = pdf.get_y()
     gap, h = 3.0, 16.0
     widths = [46.0, 46.0, TEXT_W - 92 - 2 * gap]
-    boxes = [("Share of customers", f"{card['share']:.1%}"), ("Customers", f"{card['size']:,}"),
-             ("Stability", None)]
+    boxes = [(_("Share of customers"), fmt_percent(card['share'], 1)),
+             (_("Customers"), fmt_number(card['size'])), (_("Stability"), None)]
     x = MARGIN
     for w, (label, value) in zip(widths, boxes):
         pdf.set_fill_color(*LIGHT)
         pdf.rect(x, y, w, h, style="F", round_corners=True, corner_radius=1.5)
         pdf.set_xy(x + 3, y + 2)
         pdf.font(7.5, color=MUTED)
-        pdf.cell(w - 6, 4, label)
+        pdf.cell(w - 6, 4, _fit(pdf, label, w - 6))
         if value is not None:
             pdf.set_xy(x + 3, y + 7.5)
             pdf.font(13, bold=True)
@@ -436,14 +472,15 @@ def _facts(pdf: _Doc, card: dict) -> None:
 
 def _stability(pdf: _Doc, card: dict, x: float, y: float, width: float) -> None:
     label = card["stability_label"]
+    word = stability_word(label)
     pdf.font(9, bold=True, color=(255, 255, 255))
-    pill = pdf.get_string_width(label) + 5
+    pill = pdf.get_string_width(word) + 5
     pdf.set_fill_color(*BADGES[label])
     pdf.rect(x, y, pill, 5.6, style="F", round_corners=True, corner_radius=2.8)
     pdf.set_xy(x, y)
-    pdf.cell(pill, 5.6, label, align="C")
-    detail = STABILITY_WORDS[label] if card["stability"] is None else \
-        f"{card['stability']:.2f} · {STABILITY_WORDS[label]}"
+    pdf.cell(pill, 5.6, word, align="C")
+    detail = _(STABILITY_WORDS[label]) if card["stability"] is None else \
+        f"{fmt_number(card['stability'], 2)} · {_(STABILITY_WORDS[label])}"
     pdf.font(8, color=MUTED)
     pdf.set_xy(x + pill + 1.5, y)
     pdf.cell(width - pill - 1.5, 5.6, _fit(pdf, detail, width - pill - 1.5))
@@ -558,16 +595,18 @@ CHART_W = 40.0
 def _traits(pdf: _Doc, traits: list[dict], color: Sequence[int]) -> None:
     """Persona vs all customers, one pair of bars per trait (each pair on its own scale:
     traits have different units), the plain sentence beside it."""
-    pdf.heading("What sets them apart", first_line=5 + TRAIT_ROW)
+    pdf.heading(_("What sets them apart"), first_line=5 + TRAIT_ROW)
     y = pdf.get_y()
     # legend
-    for k, (label, c) in enumerate((("this persona", color), ("all customers", POPULATION))):
-        x = MARGIN + k * 26
+    x = MARGIN
+    for label, c in ((_("this persona"), color), (_("all customers"), POPULATION)):
         pdf.set_fill_color(*c)
         pdf.rect(x, y + 1.2, 3, 2.2, style="F")
         pdf.font(7, color=MUTED)
         pdf.set_xy(x + 4, y)
-        pdf.cell(21, 4.6, label)
+        width = pdf.get_string_width(label) + 1
+        pdf.cell(width, 4.6, label)
+        x += 4 + width + 4
     pdf.set_y(y + 5.5)
     start = 0
     while start < len(traits):                  # as many rows as fit, the rest overleaf
@@ -668,11 +707,11 @@ def _two_lists(pdf: _Doc, left: tuple[str, list[str]], right: tuple[str, list[st
 
 
 def _quotes(pdf: _Doc, quotes: list[str], color: Sequence[int]) -> None:
-    pdf.heading("Quotes", first_line=6)
+    pdf.heading(_("Quotes"), first_line=6)
     for q in quotes:
         q = " ".join(q.split())
         if not q.startswith(("„", "“", "\"", "«", "‚", "'", "”")):
-            q = f"“{q}”"
+            q = _("“{quote}”", quote=q)          # „…“ in German
         lh = 4.6
         pdf.keep(lh + 1)
         top, page = pdf.get_y(), pdf.page_no()
@@ -750,10 +789,6 @@ def _fit_lines(pdf: _Doc, text: str, width: float, size: float, n: int) -> str:
 def _clip(text: str, n: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'s' * (n != 1)}"
 
 
 def _hex(rgb: Sequence[int]) -> str:
