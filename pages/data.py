@@ -128,7 +128,7 @@ if dataset:
         facts.append(_("decimal {decimal}", decimal=repr(report.decimal)))
     notes = [" · ".join(facts)]
     notes += [ngettext("Dropped {n} row: {reason}", "Dropped {n} rows: {reason}", count,
-                       n=fmt_number(count), reason=reason) for reason, count in report.dropped_rows]
+                       n=fmt_number(count), reason=_(reason)) for reason, count in report.dropped_rows]
     notes += [_("Dropped column {column}: {reason}", column=col, reason=reason)
               for col, reason in report.dropped_columns]
     notes += list(report.notes)

@@ -102,7 +102,7 @@ def assignments_frame(ws: Any):
 
     st = ws.state()
     names = {p.id: ws.persona_name(p.id) for p in ws.personas()}
-    names[refine.UNASSIGNED] = ws.persona_name(refine.UNASSIGNED)
+    names[refine.UNASSIGNED] = "Unassigned"   # a data file: the same in every language (like `score`)
     labels = st.labels.astype(str)
     conf = np.where(labels == refine.UNASSIGNED, 0.0, ws.confidence)
     return pd.DataFrame({"customer_id": ws.ids.astype(str), "persona_id": labels,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .errors import InputError
+from .i18n import _
 from .roles import ALL_ROLES
 
 METHODS = ("hdbscan", "kmeans", "gmm", "ward")
@@ -60,23 +61,34 @@ class DiscoverConfig:
     rare_level_share: float = 0.01
 
     def __post_init__(self) -> None:
-        _check(self.method in METHODS, "method", self.method, f"one of {', '.join(METHODS)}")
-        _check(self.embedding in EMBEDDINGS, "embedding", self.embedding, "umap or pca")
-        _check(self.k is None or 2 <= self.k <= 50, "k", self.k, "a whole number from 2 to 50")
-        _check(0.001 <= self.min_size <= 0.5, "min_size", self.min_size, "a share from 0.001 to 0.5")
+        # the allowed ranges are callables: translated only when a check fails
+        _check(self.method in METHODS, "method", self.method,
+               lambda: _("one of {values}", values=", ".join(METHODS)))
+        _check(self.embedding in EMBEDDINGS, "embedding", self.embedding, lambda: _("umap or pca"))
+        _check(self.k is None or 2 <= self.k <= 50, "k", self.k,
+               lambda: _("a whole number from {low} to {high}", low=2, high=50))
+        _check(0.001 <= self.min_size <= 0.5, "min_size", self.min_size,
+               lambda: _("a share from {low} to {high}", low=0.001, high=0.5))
         _check(0.0 <= self.max_unassigned <= 1.0, "max_unassigned", self.max_unassigned,
-               "a share from 0 to 1")
-        _check(0 <= self.seed < 2**32, "seed", self.seed, "a whole number from 0 to 4294967295")
-        _check(2 <= self.n_components <= 50, "n_components", self.n_components, "2 to 50")
-        _check(2 <= self.n_neighbors <= 200, "n_neighbors", self.n_neighbors, "2 to 200")
-        _check(self.fit_sample >= 1000, "fit_sample", self.fit_sample, "at least 1000")
-        _check(0 <= self.bootstrap <= 100, "bootstrap", self.bootstrap, "0 to 100")
+               lambda: _("a share from {low} to {high}", low=0, high=1))
+        _check(0 <= self.seed < 2**32, "seed", self.seed,
+               lambda: _("a whole number from {low} to {high}", low=0, high=2**32 - 1))
+        _check(2 <= self.n_components <= 50, "n_components", self.n_components,
+               lambda: _("{low} to {high}", low=2, high=50))
+        _check(2 <= self.n_neighbors <= 200, "n_neighbors", self.n_neighbors,
+               lambda: _("{low} to {high}", low=2, high=200))
+        _check(self.fit_sample >= 1000, "fit_sample", self.fit_sample,
+               lambda: _("at least {low}", low=1000))
+        _check(0 <= self.bootstrap <= 100, "bootstrap", self.bootstrap,
+               lambda: _("{low} to {high}", low=0, high=100))
         _check(0.0 <= self.rare_level_share < 0.5, "rare_level_share", self.rare_level_share,
-               "a share from 0 to 0.5")
+               lambda: _("a share from {low} to {high}", low=0, high=0.5))
         for col, role in self.roles:
-            _check(role in ALL_ROLES, f"role of column '{col}'", role, ", ".join(ALL_ROLES))
+            _check(role in ALL_ROLES, lambda col=col: _("role of column '{column}'", column=col),
+                   role, lambda: ", ".join(ALL_ROLES))
         for col, w in self.weights:
-            _check(0.0 <= w <= 10.0, f"weight of column '{col}'", w, "0 to 10")
+            _check(0.0 <= w <= 10.0, lambda col=col: _("weight of column '{column}'", column=col),
+                   w, lambda: _("{low} to {high}", low=0, high=10))
 
     @property
     def role_overrides(self) -> dict[str, str]:
@@ -103,7 +115,7 @@ class DiscoverConfig:
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = set(d) - known
         if unknown:
-            raise InputError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+            raise InputError(_("unknown setting(s): {settings}", settings=", ".join(sorted(unknown))))
         return cls(**_normalise(dict(d)))
 
 
@@ -121,6 +133,8 @@ def _normalise(d: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _check(ok: bool, name: str, value: Any, allowed: str) -> None:
+def _check(ok: bool, name: str | Callable[[], str], value: Any, allowed: Callable[[], str]) -> None:
     if not ok:
-        raise InputError(f"setting {name}={value!r} is out of range: use {allowed}")
+        raise InputError(_("setting {name}={value} is out of range: use {allowed}",
+                           name=name() if callable(name) else name, value=repr(value),
+                           allowed=allowed()))

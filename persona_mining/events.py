@@ -123,16 +123,19 @@ def detect_event_columns(columns: Sequence[str], **given: str | None) -> EventMa
         want = given.get(role)
         if want:
             if want not in cols:
-                raise InputError(f"--{role}-col {want}: no such column — columns are: {', '.join(cols)}")
+                raise InputError(_("--{role}-col {column}: no such column — columns are: {columns}",
+                                   role=role, column=want, columns=", ".join(cols)))
             found[role] = want
             continue
         hits = [c for c in cols if re.match(pattern, c.strip(), re.I) and c not in found.values()]
         found[role] = hits[0] if len(hits) == 1 else None
     for role in ("customer", "time"):
         if not found[role]:
-            raise InputError(f"cannot tell which column holds the {role}"
-                             f"{' id' if role == 'customer' else 'stamp'} — give --{role}-col "
-                             f"(columns: {', '.join(cols)})")
+            if role == "customer":
+                raise InputError(_("cannot tell which column holds the customer id — give "
+                                   "--customer-col (columns: {columns})", columns=", ".join(cols)))
+            raise InputError(_("cannot tell which column holds the timestamp — give --time-col "
+                               "(columns: {columns})", columns=", ".join(cols)))
     return EventMapping(**found)
 
 
@@ -158,7 +161,7 @@ def _source(con, source: str | os.PathLike | pd.DataFrame, name: str | None) -> 
         return name or "events", hashlib.sha256(pd.util.hash_pandas_object(source).values).hexdigest(), "frame"
     path = Path(source)
     if not path.exists():
-        raise InputError(f"{path}: file not found — check the path")
+        raise InputError(_("{file}: file not found — check the path", file=path))
     label = name or path.name
     sha = file_sha256(path)
     if path.suffix.lower() in (".parquet", ".pq"):
@@ -169,7 +172,7 @@ def _source(con, source: str | os.PathLike | pd.DataFrame, name: str | None) -> 
         con.execute(f"CREATE VIEW raw AS SELECT * FROM read_csv({_lit(path)}, delim={_lit(delim)}, "
                     "header=true, all_varchar=true)")
         return label, sha, "csv"
-    frame, _ = read_table(path)   # whitespace-separated etc.: our reader, then DuckDB
+    frame, _report = read_table(path)   # whitespace-separated etc.: our reader, then DuckDB
     con.register("raw_df", frame.astype(str).where(frame.notna(), None))
     con.execute("CREATE VIEW raw AS SELECT * FROM raw_df")
     return label, sha, "text"
@@ -246,10 +249,24 @@ def aggregate_events(source: str | os.PathLike | pd.DataFrame, mapping: EventMap
     report = IngestReport(source=label, sha256=sha, format=f"event log ({fmt})", encoding=None,
                           delimiter=None, decimal=None, thousands=None, n_rows=len(feats),
                           n_columns=feats.shape[1], dropped_rows=tuple(dropped),
-                          notes=(f"{dropped_total(con)} events aggregated per "
-                                 f"{'account' if mapping.account else 'customer'}",))
+                          notes=(_aggregated_note(dropped_total(con), bool(mapping.account)),))
     con.close()
     return feats, report
+
+
+def _aggregated_note(n: int, accounts: bool) -> str:
+    from .i18n import fmt_number, ngettext
+
+    if accounts:
+        return ngettext("{n} event aggregated per account", "{n} events aggregated per account",
+                        n, n=fmt_number(n))
+    return ngettext("{n} event aggregated per customer", "{n} events aggregated per customer",
+                    n, n=fmt_number(n))
+
+
+ROLE_WORDS = {"customer": N_("customer"), "time": N_("time"), "event": N_("event"),
+              "channel": N_("channel"), "value": N_("value"), "account": N_("account"),
+              "role": N_("role")}
 
 
 def check_mapping(mapping: EventMapping, columns: Sequence[str], label: str) -> None:
@@ -257,23 +274,27 @@ def check_mapping(mapping: EventMapping, columns: Sequence[str], label: str) -> 
     for role in ("customer", "time", "event", "channel", "value", "account", "role"):
         col = getattr(mapping, role)
         if col and col not in columns:
-            raise InputError(f"{label}: no column '{col}' for the {role} — columns are: "
-                             f"{', '.join(columns)}; name the right one with --{role}-col")
+            raise InputError(_("{source}: no column '{column}' for the {role} — columns are: "
+                               "{columns}; name the right one with --{flag}-col", source=label,
+                               column=col, role=_(ROLE_WORDS[role]), columns=", ".join(columns),
+                               flag=role))
 
 
 def time_range(source: str | os.PathLike | pd.DataFrame, mapping: EventMapping,
                config: EventConfig = EventConfig()) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last (readable) event time of a log, UTC: to cut it into periods."""
     con = _connect(config)
-    label, _, _ = _source(con, source, None)
+    label, _sha, _fmt = _source(con, source, None)
     columns = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
     if mapping.time not in columns:
-        raise InputError(f"{label}: no column '{mapping.time}' — columns are: {', '.join(columns)}")
+        raise InputError(_("{source}: no column '{column}' — columns are: {columns}", source=label,
+                           column=mapping.time, columns=", ".join(columns)))
     lo, hi = con.execute(f"SELECT min(t), max(t) FROM (SELECT {_time_expr(con, mapping.time)} AS t "
                          "FROM raw)").fetchall()[0]
     con.close()
     if lo is None:
-        raise InputError(f"{label}: column '{mapping.time}' holds no readable timestamps")
+        raise InputError(_("{source}: column '{column}' holds no readable timestamps",
+                           source=label, column=mapping.time))
     return pd.Timestamp(lo), pd.Timestamp(hi)
 
 
@@ -294,24 +315,26 @@ def _clean_events(con, m: EventMapping, label: str,
                     {t} AS t, {e} AS e, {ch} AS ch, {v} AS v, {a} AS a, {r} AS r FROM raw""")
     total = con.execute("SELECT count(*) FROM typed").fetchall()[0][0]
     if total == 0:
-        raise InputError(f"{label}: the event log has no rows")
+        raise InputError(_("{source}: the event log has no rows", source=label))
     no_id = con.execute("SELECT count(*) FROM typed WHERE c IS NULL OR c = ''").fetchall()[0][0]
     bad_t = con.execute("SELECT count(*) FROM typed WHERE (c IS NOT NULL AND c <> '') AND t IS NULL").fetchall()[0][0]
     if bad_t and bad_t > 0.5 * total:
         ex = con.execute(f"SELECT CAST({_q(m.time)} AS VARCHAR) FROM raw WHERE {_q(m.time)} IS NOT NULL "
                          "AND trim(CAST({0} AS VARCHAR)) <> '' LIMIT 1".format(_q(m.time))).fetchall()
-        what = f"e.g. {ex[0][0]!r}" if ex else "it is empty"
-        raise InputError(f"{label}: column '{m.time}' is not a timestamp for most rows ({what}) — "
-                         "use ISO dates like 2026-01-31 14:05, or map the time to another column "
-                         "(--time-col)")
+        what = _("e.g. {example}", example=repr(ex[0][0])) if ex else _("it is empty")
+        raise InputError(_("{source}: column '{column}' is not a timestamp for most rows ({what}) "
+                           "— use ISO dates like 2026-01-31 14:05, or map the time to another "
+                           "column (--time-col)", source=label, column=m.time, what=what))
     con.execute("""CREATE TEMP TABLE ev AS SELECT DISTINCT * FROM typed
                    WHERE c IS NOT NULL AND c <> '' AND t IS NOT NULL""")
     kept = con.execute("SELECT count(*) FROM ev").fetchall()[0][0]
     dup = total - no_id - bad_t - kept
-    out = [(r, n) for r, n in (("no customer id", no_id), ("timestamp not readable", bad_t),
-                               ("duplicate event", dup)) if n]
+    # reasons stay English in the report (tests, saved workspaces); shown through _()
+    out = [(r, n) for r, n in ((N_("no customer id"), no_id), (N_("timestamp not readable"), bad_t),
+                               (N_("duplicate event"), dup)) if n]
     if kept == 0:
-        raise InputError(f"{label}: no usable events (rows without customer id or timestamp)")
+        raise InputError(_("{source}: no usable events (rows without customer id or timestamp)",
+                           source=label))
     if window is not None:
         con.execute("DELETE FROM ev WHERE NOT (t >= CAST(? AS TIMESTAMP) AND t < CAST(? AS TIMESTAMP))",
                     [str(pd.Timestamp(window[0])), str(pd.Timestamp(window[1]))])
@@ -489,8 +512,8 @@ def journeys_from_counts(counts: pd.DataFrame, ids: Sequence[str], labels: Seque
             "paths": [{"path": list(path), "count": c} for path, c in ranked("p", 5)],
             "before_purchase": [{"touchpoint": a, "share": round(c / max(n_b, 1), 4)}
                                 for (a,), c in ranked("b", 5)],
-            "first_touchpoints": [a for (a,), _ in ranked("f", 3)],
-            "last_touchpoints": [a for (a,), _ in ranked("l", 3)],
+            "first_touchpoints": [a for (a,), _count in ranked("f", 3)],
+            "last_touchpoints": [a for (a,), _count in ranked("l", 3)],
             "channel_switch_rate": round(total("s") / n_s, 4) if n_s else None,
         }
     return out

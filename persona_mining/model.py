@@ -40,6 +40,7 @@ import pandas as pd
 
 from . import outcomes, refine
 from .errors import InputError, ModelError
+from .i18n import _
 from .features import FeaturePreprocessor
 from .ingest import ColumnRoles, coerce_types
 from .roles import CATEGORICAL, DATETIME
@@ -79,15 +80,15 @@ class PersonaModel:
     def fit(self, ws: Workspace) -> "PersonaModel":
         """Learn from the workspace's current personas (edits applied)."""
         if not 1 <= self.n_neighbors <= 100:
-            raise InputError(f"n_neighbors {self.n_neighbors}: use a number from 1 to 100")
+            raise InputError(_("n_neighbors {n}: use a number from 1 to 100", n=self.n_neighbors))
         if self.reference_size < MIN_REFERENCE:
-            raise InputError(f"--reference-size {self.reference_size}: keep at least "
-                             f"{MIN_REFERENCE} customers")
+            raise InputError(_("--reference-size {n}: keep at least {low} customers",
+                               n=self.reference_size, low=MIN_REFERENCE))
         labels = np.asarray(ws.state().labels, dtype=object).astype(str)
         personas = [p.id for p in ws.personas()]
         if not personas:
-            raise InputError("the workspace has no personas (all customers unassigned) — "
-                             "run discovery again before making a model")
+            raise InputError(_("the workspace has no personas (all customers unassigned) — "
+                               "run discovery again before making a model"))
         self.persona_ids_ = tuple(personas)
         self.persona_names_ = {pid: ws.persona_name(pid) for pid in personas}
         codes = _codes(labels, self.persona_ids_)
@@ -124,7 +125,7 @@ class PersonaModel:
         k = self.index_.n_neighbors
         spread = np.empty(len(R))
         for lo in range(0, len(R), CHUNK):
-            d, _ = self.index_.kneighbors(R[lo:lo + CHUNK], n_neighbors=min(k + 1, len(R)))
+            d, _idx = self.index_.kneighbors(R[lo:lo + CHUNK], n_neighbors=min(k + 1, len(R)))
             spread[lo:lo + CHUNK] = d[:, 1:].mean(axis=1) if d.shape[1] > 1 else 0.0
         out = np.full(len(self.persona_ids_), np.inf)
         for c in range(len(self.persona_ids_)):
@@ -168,9 +169,10 @@ class PersonaModel:
         need = self.prep_.source_columns_
         missing = [c for c in need if c not in frame.columns]
         if missing:
-            raise InputError(f"{source}: the persona model needs the column(s) "
-                             f"{', '.join(repr(c) for c in missing)}, which this file lacks — "
-                             "score a table with the same columns as the training data",
+            raise InputError(_("{source}: the persona model needs the column(s) {columns}, which "
+                               "this file lacks — score a table with the same columns as the "
+                               "training data", source=source,
+                               columns=", ".join(repr(c) for c in missing)),
                              source=source, column=missing[0])
         return coerce_types(frame, ColumnRoles.from_dict(self.roles_))
 
@@ -186,7 +188,8 @@ class PersonaModel:
         """Write the model directory atomically (manifest.json + arrays.npz)."""
         directory = Path(directory)
         if directory.exists() and not directory.is_dir():
-            raise InputError(f"{directory}: exists and is not a directory — choose another path")
+            raise InputError(_("{path}: exists and is not a directory — choose another path",
+                               path=directory))
         directory.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=directory.parent))
         try:
@@ -252,9 +255,10 @@ def load(directory: str | os.PathLike) -> PersonaModel:
         if isinstance(exc, ModelError):
             raise
         made = m.get("provenance", {}).get("packages", {}).get("persona-mining", "unknown")
-        raise ModelError(f"{directory / 'manifest.json'}: cannot read {exc!r} in this model (made by "
-                         f"persona-mining {made}) — make the model again from its workspace with "
-                         "this version") from None
+        raise ModelError(_("{path}: cannot read {problem} in this model (made by persona-mining "
+                           "{version}) — make the model again from its workspace with this "
+                           "version", path=directory / "manifest.json", problem=repr(exc),
+                           version=made)) from None
 
 
 def _from_manifest(directory: Path, m: Mapping[str, Any]) -> PersonaModel:
@@ -262,8 +266,8 @@ def _from_manifest(directory: Path, m: Mapping[str, Any]) -> PersonaModel:
         with np.load(directory / "arrays.npz", allow_pickle=False) as a:
             R, codes, thresholds = a["reference"], a["codes"], a["thresholds"]
     except (ValueError, KeyError, OSError) as exc:
-        raise ModelError(f"{directory / 'arrays.npz'}: not readable ({exc}) — export the model "
-                         "again") from None
+        raise ModelError(_("{path}: not readable ({problem}) — export the model again",
+                           path=directory / "arrays.npz", problem=exc)) from None
     model = PersonaModel(**m["params"])
     model.persona_ids_ = tuple(p["id"] for p in m["personas"])
     model.persona_names_ = {p["id"]: p["name"] for p in m["personas"]}
@@ -289,52 +293,64 @@ def _load_zip(path: Path) -> PersonaModel:
                 # at the top, or in one folder (a zipped model directory)
                 found = [n for n in names if n == name or (n.endswith("/" + name) and n.count("/") == 1)]
                 if len(found) != 1:
-                    raise ModelError(f"{path}: no {name} inside — not a persona model .zip")
+                    raise ModelError(_("{path}: no {name} inside — not a persona model .zip",
+                                       path=path, name=name))
                 (Path(tmp) / name).write_bytes(z.read(found[0]))
             return load(tmp)
     except zipfile.BadZipFile:
-        raise ModelError(f"{path}: not a readable .zip — download the model again") from None
+        raise ModelError(_("{path}: not a readable .zip — download the model again",
+                           path=path)) from None
 
 
 def _read_manifest(directory: Path) -> dict[str, Any]:
     path = directory / "manifest.json"
     if not path.exists():
-        raise ModelError(f"{directory}: no manifest.json — not a persona model; give the directory "
-                         "(or .zip) written by `python -m persona_mining model`")
+        raise ModelError(_("{path}: no manifest.json — not a persona model; give the directory "
+                           "(or .zip) written by `python -m persona_mining model`", path=directory))
     try:
         m = json.loads(path.read_text("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelError(f"{path}: not valid JSON ({exc}) — the model is damaged; export it again") from None
+        raise ModelError(_("{path}: not valid JSON ({problem}) — the model is damaged; export it "
+                           "again", path=path, problem=exc)) from None
     if isinstance(m, dict) and m.get("kind") == "persona-mining workspace":
-        raise ModelError(f"{directory}: this is a workspace, not a persona model — make one with "
-                         f"`python -m persona_mining model {directory} --out MODEL_DIR`")
+        raise ModelError(_("{path}: this is a workspace, not a persona model — make one with "
+                           "`python -m persona_mining model {path} --out MODEL_DIR`", path=directory))
     if not isinstance(m, dict) or m.get("format") != MODEL_FORMAT:
-        raise ModelError(f"{path}: not a persona model — give the directory (or .zip) written by "
-                         "`python -m persona_mining model`")
+        raise ModelError(_("{path}: not a persona model — give the directory (or .zip) written by "
+                           "`python -m persona_mining model`", path=path))
     version = m.get("version")
     if version != MODEL_VERSION:
         made = m.get("provenance", {}).get("packages", {}).get("persona-mining", "unknown")
         newer = isinstance(version, int) and version > MODEL_VERSION
-        raise ModelError(f"{path}: persona model format version {version!r} (made by persona-mining "
-                         f"{made}); this persona-mining reads version {MODEL_VERSION} — "
-                         + ("upgrade persona-mining to use it" if newer else
-                            "make the model again from its workspace with this version"))
+        if newer:
+            raise ModelError(_("{path}: persona model format version {version} (made by "
+                               "persona-mining {made}); this persona-mining reads version {known} "
+                               "— upgrade persona-mining to use it", path=path,
+                               version=repr(version), made=made, known=MODEL_VERSION))
+        raise ModelError(_("{path}: persona model format version {version} (made by persona-mining "
+                           "{made}); this persona-mining reads version {known} — make the model "
+                           "again from its workspace with this version", path=path,
+                           version=repr(version), made=made, known=MODEL_VERSION))
     return m
 
 
 def _check_files(directory: Path, m: Mapping[str, Any]) -> None:
     if m.get("manifest_sha256") != manifest_digest(m):
-        raise ModelError(f"{directory / 'manifest.json'} does not match its checksum — the model "
-                         "was changed after export; export it again from the workspace")
+        raise ModelError(_("{path} does not match its checksum — the model was changed after "
+                           "export; export it again from the workspace",
+                           path=directory / "manifest.json"))
     files = m.get("files") or {}
     if "arrays.npz" not in files:
-        raise ModelError(f"{directory / 'manifest.json'}: lists no arrays.npz checksum — the model is incomplete")
+        raise ModelError(_("{path}: lists no arrays.npz checksum — the model is incomplete",
+                           path=directory / "manifest.json"))
     for name, digest in files.items():
         if not (directory / name).exists():
-            raise ModelError(f"{directory / name} is missing — the model is incomplete; copy the whole directory")
+            raise ModelError(_("{path} is missing — the model is incomplete; copy the whole "
+                               "directory", path=directory / name))
         if file_sha256(directory / name) != digest:
-            raise ModelError(f"{directory / name} does not match its checksum in manifest.json — the "
-                             "model was changed after export; export it again from the workspace")
+            raise ModelError(_("{path} does not match its checksum in manifest.json — the model "
+                               "was changed after export; export it again from the workspace",
+                               path=directory / name))
 
 
 def _check_arrays(directory: Path, model: PersonaModel, R: np.ndarray, codes: np.ndarray,
@@ -343,8 +359,10 @@ def _check_arrays(directory: Path, model: PersonaModel, R: np.ndarray, codes: np
     ok = (R.ndim == 2 and R.shape[1] == n_feat and codes.shape == (len(R),) and len(R) > 0
           and thresholds.shape == (n_p,) and codes.min() >= -1 and codes.max() < n_p)
     if not ok:
-        raise ModelError(f"{directory}: arrays.npz does not fit manifest.json ({R.shape} reference, "
-                         f"{n_feat} features, {n_p} personas) — the model is damaged; export it again")
+        raise ModelError(_("{path}: arrays.npz does not fit manifest.json ({shape} reference, "
+                           "{features} features, {personas} personas) — the model is damaged; "
+                           "export it again", path=directory, shape=R.shape, features=n_feat,
+                           personas=n_p))
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -378,7 +396,7 @@ def _holdout(R: np.ndarray, codes: np.ndarray, params: PersonaModel,
     probe = PersonaModel(params.n_neighbors, params.reference_size, params.fit_quantile, params.seed)
     probe.persona_ids_ = params.persona_ids_
     probe._fit_reference(R[~test], codes[~test])
-    got, _ = probe.assign_matrix(R[test])
+    got, _conf = probe.assign_matrix(R[test])
     return round(float((got == codes[test]).mean()), 4)
 
 
@@ -388,7 +406,7 @@ def _event_spec(ws: Workspace) -> dict[str, Any] | None:
         return None
     levels: dict[str, list[str]] = {"event_share": [], "channel_share": [], "role_share": []}
     for col in ws.prep.source_columns_:
-        prefix, _, level = col.partition(": ")
+        prefix, _sep, level = col.partition(": ")
         if prefix in levels and level != "other":
             levels[prefix].append(level)
     return {"mapping": ws.extras["event_mapping"], "config": ws.extras.get("event_config", {}),

@@ -19,6 +19,7 @@ from .datasource import DataSource, Dataset, id_column
 from .embed import Embedder
 from .errors import InputError
 from .events import EventConfig
+from .i18n import _
 from .features import FeaturePreprocessor
 from .ingest import IngestReport, check_usable, coerce_types, infer_roles, quality_report
 from .outcomes import specs_for
@@ -248,10 +249,11 @@ def role_changes(inferred: Any, roles: Any, previous: Workspace | None = None,
 
 def _check_weights(config: DiscoverConfig, roles: Any, source: str) -> None:
     features = set(roles.feature_columns)
-    for col, _ in config.weights:
+    for col, _weight in config.weights:
         if col not in features:
-            raise InputError(f"{source}: weight given for column '{col}', which is not a "
-                             f"behaviour feature — use one of: {', '.join(sorted(features))}",
+            raise InputError(_("{source}: weight given for column '{column}', which is not a "
+                               "behaviour feature — use one of: {features}", source=source,
+                               column=col, features=", ".join(sorted(features))),
                              source=source, column=col)
 
 

@@ -67,7 +67,7 @@ def projects_dir(root: str | os.PathLike | None = None) -> Path:
 
 def owner_dir(owner: str, root: str | os.PathLike | None = None) -> Path:
     if not _OWNER.match(owner or ""):
-        raise InputError(f"'{owner}' is not an owner id")
+        raise InputError(_("'{owner}' is not an owner id", owner=owner))
     return projects_dir(root) / owner
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import logging
 import os
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any, Iterator
 import pandas as pd
 
 from .errors import InputError
+from .i18n import _, current_language, language
 from .model import PersonaModel
 from .datasource import DataSource
 from .scoring import (Period, Scored, event_setup, event_window, model_source, read_events,
@@ -39,7 +41,8 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
     LocalCluster of ``workers`` processes on this machine, closed afterwards. The local
     cluster listens on 127.0.0.1 only and serves no dashboard."""
     if not 1 <= workers <= 256:
-        raise InputError(f"--workers {workers}: give a number of worker processes from 1 to 256")
+        raise InputError(_("--workers {n}: give a number of worker processes from 1 to 256",
+                           n=workers))
     from distributed import Client, LocalCluster
 
     # Each shuffle logs two WARNING lines about its own life cycle: not the user's concern.
@@ -49,8 +52,9 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
         try:
             client = Client(scheduler, timeout="10s")
         except (OSError, TimeoutError, ValueError) as exc:
-            raise InputError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc}) — "
-                             "check the address (tcp://HOST:8786) and that it is running") from None
+            raise InputError(_("--scheduler {address}: cannot reach the Dask scheduler ({problem}) "
+                               "— check the address (tcp://HOST:8786) and that it is running",
+                               address=scheduler, problem=exc)) from None
         try:
             yield client
         finally:
@@ -80,7 +84,7 @@ def score_dask(model: PersonaModel, source: DataSource | str | os.PathLike, clie
     source = model_source(model, source)
     path = str(source.location)
     if "://" not in path and not any(ch in path for ch in "*?[") and not Path(path).exists():
-        raise InputError(f"{path}: file not found — check the path")
+        raise InputError(_("{file}: file not found — check the path", file=path))
     from .scoring import check_coverage
 
     name = Path(path).name
@@ -98,9 +102,20 @@ class DaskEngine:
 
     def score(self, model: PersonaModel, period: Period) -> Scored:
         if period.rows is not None:
-            raise InputError("--engine dask with --freq needs an event log; for a customer "
-                             "table give one file per period")
+            raise InputError(_("--engine dask with --freq needs an event log; for a customer "
+                               "table give one file per period"))
         return score_dask(model, period.source, self.client, window=period.window)
+
+
+def _here(fn: Any) -> Any:
+    """``fn`` run on a worker in this client's language (a worker process has its own
+    context: messages and notes from there would otherwise be English)."""
+    return functools.partial(_in_language, current_language(), fn)
+
+
+def _in_language(lang: str, fn: Any, *args: Any) -> Any:
+    with language(lang):
+        return fn(*args)
 
 
 # -- customer tables ------------------------------------------------------------------------------
@@ -112,12 +127,12 @@ def _score_table(model: PersonaModel, path: str, client: Any, blocksize: int) ->
         import dask.dataframe as dd
 
         parts = dd.read_parquet(path).to_delayed()
-        tasks = [dask.delayed(score_partition)(model, p, name) for p in parts]
+        tasks = [dask.delayed(_here(score_partition))(model, p, name) for p in parts]
     elif path.lower().endswith((".csv", ".tsv", ".txt", ".dat")):
-        tasks = [dask.delayed(_score_block)(model, b, name) for b in _blocks(path, blocksize)]
+        tasks = [dask.delayed(_here(_score_block))(model, b, name) for b in _blocks(path, blocksize)]
     else:
-        raise InputError(f"{path}: --engine dask reads CSV/TSV/TXT or Parquet customer tables — "
-                         "convert the file, or use the local engine")
+        raise InputError(_("{path}: --engine dask reads CSV/TSV/TXT or Parquet customer tables — "
+                           "convert the file, or use the local engine", path=path))
     results = client.compute(tasks, sync=True)
     scored = Scored.combine(results, renumber=not all(r.real_ids for r in results))
     if len(scored.assignments) == 0 and "://" not in path and Path(path).is_file():
@@ -146,7 +161,7 @@ def _score_block(model: PersonaModel, block: bytes, name: str) -> Scored:
 
     if len(block.strip().split(b"\n", 1)) < 2:               # the header line only
         return score_partition(model, pd.DataFrame(), name)
-    frame, _ = read_table(block, name=name)
+    frame, _report = read_table(block, name=name)
     return score_partition(model, frame, name)
 
 
@@ -159,16 +174,16 @@ def _score_events(model: PersonaModel, source: DataSource, client: Any,
     mapping, cfg, levels = event_setup(model, source)
     parts = _shuffled(client, path, mapping, cfg, levels).to_delayed()
     span = event_window(model, window)
-    ends = client.compute([dask.delayed(_last_time)(p, mapping, cfg, span) for p in parts],
+    ends = client.compute([dask.delayed(_here(_last_time))(p, mapping, cfg, span) for p in parts],
                           sync=True)
     ends = [e for e in ends if e is not None]
     if not ends:
         if window is None:
-            raise InputError(f"{Path(path).name}: no usable events (rows without customer id or "
-                             "timestamp)")
+            raise InputError(_("{source}: no usable events (rows without customer id or timestamp)",
+                               source=Path(path).name))
         return score_partition(model, pd.DataFrame(), Path(path).name)
     end = max(ends)
-    tasks = [dask.delayed(_score_event_part)(model, p, source, window, end) for p in parts]
+    tasks = [dask.delayed(_here(_score_event_part))(model, p, source, window, end) for p in parts]
     scored = Scored.combine(client.compute(tasks, sync=True))
     a = scored.assignments.sort_values("customer_id", kind="stable").reset_index(drop=True)
     return dataclasses.replace(scored, assignments=a)
@@ -211,8 +226,8 @@ def _read_events(path: str, mapping: Any):
 
     delim = _single_delimiter(Path(path)) if "://" not in path and Path(path).exists() else ","
     if delim is None:
-        raise InputError(f"{path}: --engine dask reads event logs as CSV (one delimiter) or Parquet "
-                         "— convert the file, or use the local engine")
+        raise InputError(_("{path}: --engine dask reads event logs as CSV (one delimiter) or "
+                           "Parquet — convert the file, or use the local engine", path=path))
     # Same reading as DuckDB's all_varchar CSV: text cells, only empty cells missing.
     return dd.read_csv(path, sep=delim, dtype=str, keep_default_na=False, na_values=[""],
                        blocksize=BLOCKSIZE)

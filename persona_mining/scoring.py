@@ -21,7 +21,7 @@ from . import refine
 from .datasource import DataSource, id_column
 from .errors import InputError
 from .events import EventMapping
-from .i18n import N_, _
+from .i18n import N_, _, fmt_number, fmt_percent, ngettext
 from .model import PersonaModel, psi
 from .outcomes import OutcomeSpec, partition_sums, tracking_frame
 
@@ -37,10 +37,11 @@ class DriftThresholds:
 
     def __post_init__(self) -> None:
         if not 0 < self.psi < 100:
-            raise InputError(f"--psi-threshold {self.psi}: give a positive number (0.2 is usual)")
+            raise InputError(_("--psi-threshold {value}: give a positive number (0.2 is usual)",
+                               value=self.psi))
         if not 0 < self.unassigned <= 1:
-            raise InputError(f"--unassigned-threshold {self.unassigned}: give a share between 0 "
-                             "and 1 (0.05 = 5 points)")
+            raise InputError(_("--unassigned-threshold {value}: give a share between 0 and 1 "
+                               "(0.05 = 5 points)", value=self.unassigned))
 
 
 @dataclass
@@ -113,13 +114,15 @@ def check_coverage(model: PersonaModel, scored: Scored, source: str) -> Scored:
         return scored
     empty = [c for c, k in scored.missing.items() if k == n]
     if len(empty) > len(model.prep_.source_columns_) / 2:
-        raise InputError(f"{source}: no readable values in {len(empty)} of the model's "
-                         f"{len(model.prep_.source_columns_)} feature columns (e.g. "
-                         f"{', '.join(repr(c) for c in empty[:3])}) — is this the kind of file the "
-                         "personas were found on?", source=source, column=empty[0])
+        raise InputError(_("{source}: no readable values in {empty} of the model's {n} feature "
+                           "columns (e.g. {examples}) — is this the kind of file the personas "
+                           "were found on?", source=source, empty=len(empty),
+                           n=len(model.prep_.source_columns_),
+                           examples=", ".join(repr(c) for c in empty[:3])),
+                         source=source, column=empty[0])
     if empty:
-        scored.notes.append(f"no readable values in {', '.join(repr(c) for c in empty[:5])}: "
-                            "scored as missing (filled like in training)")
+        scored.notes.append(_("no readable values in {columns}: scored as missing (filled like "
+                              "in training)", columns=", ".join(repr(c) for c in empty[:5])))
     return scored
 
 
@@ -156,8 +159,8 @@ def event_setup(model: PersonaModel, source: DataSource):
     spec = model.events_ or {}
     mapping = (source.events or EventMapping()).over(spec.get("mapping") or {})
     if model.events_ is None:
-        raise InputError("this persona model was made from a customer table, not from an event "
-                         "log — score a customer table with the same columns (without --events)")
+        raise InputError(_("this persona model was made from a customer table, not from an event "
+                           "log — score a customer table with the same columns (without --events)"))
     cfg = dict(spec.get("config") or {})
     if source.session_gap is not None:
         cfg["session_gap_minutes"] = source.session_gap
@@ -202,7 +205,7 @@ def read_events(model: PersonaModel, source: DataSource | str | os.PathLike | pd
 
     source = model_source(model, source, name)
     mapping, cfg, levels = event_setup(model, source)
-    frame, _ = aggregate_events(source.location, mapping, cfg, levels=levels,
+    frame, _report = aggregate_events(source.location, mapping, cfg, levels=levels,
                                 window=event_window(model, window), end_time=end_time,
                                 name=source.name, active=window)
     return align_event_features(frame, model), id_column(mapping)
@@ -213,7 +216,7 @@ def score(model: PersonaModel, source: DataSource | str | os.PathLike) -> Scored
     tables, customer id order for event logs)."""
     source = model_source(model, source)
     if isinstance(source.location, (str, os.PathLike)) and not Path(source.location).exists():
-        raise InputError(f"{source.location}: file not found — check the path")
+        raise InputError(_("{file}: file not found — check the path", file=source.location))
     if source.is_event_log:
         frame, id_col = read_events(model, source)
         return check_coverage(model, score_partition(model, frame, source.label, id_col),
@@ -231,11 +234,13 @@ def period_windows(start: Any, end: Any, freq: str, last: Any = None
     with ``last`` (the log's last event) no period ends after it, so that the last
     snapshot of a log sees exactly what discovery saw."""
     if freq not in FREQS:
-        raise InputError(f"--freq {freq}: use one of {', '.join(f'{k} ({v})' for k, v in FREQS.items())}")
+        values = ", ".join(f"{k} ({_(v)})" for k, v in FREQS.items())
+        raise InputError(_("--freq {freq}: use one of {values}", freq=freq, values=values))
     periods = pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq=freq)
     if len(periods) > 400:
-        raise InputError(f"--freq {freq} gives {len(periods)} periods between {start} and {end} — "
-                         "choose a coarser period (W, M, Q or Y)")
+        raise InputError(_("--freq {freq} gives {n} periods between {start} and {end} — choose a "
+                           "coarser period (W, M, Q or Y)", freq=freq, n=len(periods), start=start,
+                           end=end))
     cap = None if last is None else pd.Timestamp(last) + pd.Timedelta(microseconds=1)
     return [(str(p), p.start_time, (p + 1).start_time if cap is None else min((p + 1).start_time, cap))
             for p in periods]
@@ -247,7 +252,7 @@ def event_time_range(model: PersonaModel, source: DataSource | str | os.PathLike
     from .events import time_range
 
     source = model_source(model, source)
-    mapping, cfg, _ = event_setup(model, source)
+    mapping, cfg, _levels = event_setup(model, source)
     return time_range(source.location, mapping, cfg)
 
 
@@ -255,12 +260,14 @@ def split_table(frame: pd.DataFrame, time_col: str, freq: str,
                 source: str = "input") -> list[tuple[str, pd.DataFrame]]:
     """A customer table with a date column -> one table per calendar period."""
     if time_col not in frame.columns:
-        raise InputError(f"{source}: no column '{time_col}' for --time-col — columns are: "
-                         f"{', '.join(map(str, frame.columns))}", source=source, column=time_col)
+        raise InputError(_("{source}: no column '{column}' for --time-col — columns are: {columns}",
+                           source=source, column=time_col, columns=", ".join(map(str, frame.columns))),
+                         source=source, column=time_col)
     ts = pd.to_datetime(frame[time_col], errors="coerce", utc=True).dt.tz_localize(None)
     if ts.notna().mean() < 0.5:
-        raise InputError(f"{source}: column '{time_col}' is not a date for most rows — give the "
-                         "column that holds each row's date", source=source, column=time_col)
+        raise InputError(_("{source}: column '{column}' is not a date for most rows — give the "
+                           "column that holds each row's date", source=source, column=time_col),
+                         source=source, column=time_col)
     out = []
     for name, lo, hi in period_windows(ts.min(), ts.max(), freq):
         part = frame[(ts >= lo) & (ts < hi)]
@@ -303,19 +310,25 @@ def drift_report(model: PersonaModel, periods: Sequence[tuple[str, Scored]],
         drifted = sorted((c for c, v in psis.items() if v > thresholds.psi), key=lambda c: -psis[c])
         warnings = []
         if n == 0:
-            warnings.append("no customers in this period")
+            warnings.append(_("no customers in this period"))
         elif scored.active == 0:
-            warnings.append("no events in this period: the snapshot repeats the last active one")
+            warnings.append(_("no events in this period: the snapshot repeats the last active one"))
         warnings += scored.notes
         if n and un - base_un > thresholds.unassigned:
-            warnings.append(f"unassigned share {un:.1%} is {100 * (un - base_un):.1f} points above "
-                            f"training ({base_un:.1%}): customers no persona describes well")
+            warnings.append(_("unassigned share {share} is {points} points above training "
+                              "({training}): customers no persona describes well",
+                              share=fmt_percent(un, 1), points=fmt_number(100 * (un - base_un), 1),
+                              training=fmt_percent(base_un, 1)))
         if drifted:
             from .profile import humanize
 
-            listed = ", ".join(f"{humanize(c)} (PSI {psis[c]:.2f})" for c in drifted[:5])
-            more = f" and {len(drifted) - 5} more" if len(drifted) > 5 else ""
-            warnings.append(f"feature distributions moved: {listed}{more}")
+            listed = ", ".join(f"{humanize(c)} (PSI {fmt_number(psis[c], 2)})" for c in drifted[:5])
+            if len(drifted) > 5:
+                warnings.append(ngettext("feature distributions moved: {features} and {n} more",
+                                         "feature distributions moved: {features} and {n} more",
+                                         len(drifted) - 5, features=listed))
+            else:
+                warnings.append(_("feature distributions moved: {features}", features=listed))
         new_share, switch_share = _movement(prev, scored)
         out.append({"period": name, "customers": n, "unassigned_share": round(un, 6),
                     "unassigned_change": round(un - base_un, 6), "new_customer_share": new_share,
@@ -351,16 +364,18 @@ def summary_lines(table: pd.DataFrame, drift: Mapping[str, Any]) -> list[str]:
     wide = table.pivot_table(index="period", columns="persona_id", values="share", sort=False)
     pids = list(dict.fromkeys(table["persona_id"]))
     wide = wide[pids]
-    head = f"{'period':<12}{'customers':>10}" + "".join(f"{p[:10]:>11}" for p in pids) + "  drift"
+    head = (f"{_('period'):<12}{_('customers'):>10}" + "".join(f"{p[:10]:>11}" for p in pids)
+            + "  " + _("drift"))
     lines = [head]
     by = {p["period"]: p for p in drift["periods"]}
     for period, row in wide.iterrows():
         d = by[period]
-        cells = "".join(f"{v * 100:10.1f}%" for v in row.to_numpy())
-        lines.append(f"{str(period):<12}{d['customers']:>10,}{cells}  {'YES' if d['drift'] else 'no'}")
+        cells = "".join(f"{fmt_number(v * 100, 1):>10}%" for v in row.to_numpy())
+        lines.append(f"{str(period):<12}{fmt_number(d['customers']):>10}{cells}  "
+                     + (_("YES") if d['drift'] else _("no")))
     for p in drift["periods"]:
         for w in p["warnings"]:
-            lines.append(f"warning [{p['period']}]: {w}")
+            lines.append(_("warning [{period}]: {warning}", period=p['period'], warning=w))
     return lines
 
 
@@ -408,8 +423,8 @@ def periods_by_file(sources: Sequence[DataSource], names: Sequence[str] | None =
     """One period per file, named by ``names`` (default: the file names without extension)."""
     names = list(names) if names else [Path(s.label).stem for s in sources]
     if len(names) != len(sources):
-        raise InputError(f"--period-names: {len(names)} names for {len(sources)} files — give "
-                         "one name per file")
+        raise InputError(_("--period-names: {names} names for {files} files — give one name per "
+                           "file", names=len(names), files=len(sources)))
     return [Period(n, s) for n, s in zip(names, sources)]
 
 
@@ -429,7 +444,8 @@ def periods_by_date(model: PersonaModel, source: DataSource, freq: str,
         lo, hi = event_time_range(model, source)
         return [Period(name, source, (a, b)) for name, a, b in period_windows(lo, hi, freq, last=hi)]
     if not time_col:
-        raise InputError(f"{source.label}: name the date column that cuts the file into periods")
+        raise InputError(_("{file}: name the date column that cuts the file into periods",
+                           file=source.label))
     from .ingest import read_table
 
     frame, report = read_table(source.location, name=source.name)
@@ -471,14 +487,15 @@ def track_uploads(model: PersonaModel, uploads: Sequence[tuple[str, bytes]], *,
     import tempfile
 
     if not uploads:
-        raise InputError("upload at least one file: one per period, or one with a date column")
+        raise InputError(_("upload at least one file: one per period, or one with a date column"))
     if freq and len(uploads) != 1:
-        raise InputError("cutting by a date column works on one file — upload one file, or "
-                         "one file per period without a date column")
+        raise InputError(_("cutting by a date column works on one file — upload one file, or "
+                           "one file per period without a date column"))
     uploads = sorted(uploads, key=lambda u: _natural(u[0]))
-    names = [Path(n).stem for n, _ in uploads]
+    names = [Path(n).stem for n, _data in uploads]
     if len(set(names)) != len(names):
-        raise InputError("two uploads have the same name — name the files by period, e.g. 2026-01.csv")
+        raise InputError(_("two uploads have the same name — name the files by period, e.g. "
+                           "2026-01.csv"))
     with tempfile.TemporaryDirectory(prefix="persona-track-") as tmp:
         sources = [_upload_source(model, Path(tmp) / str(i), fname, data, time_col)
                    for i, (fname, data) in enumerate(uploads)]
@@ -486,7 +503,7 @@ def track_uploads(model: PersonaModel, uploads: Sequence[tuple[str, bytes]], *,
             periods_by_file(sources, names)
         result = track(model, periods, LOCAL, thresholds)
     return {"created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            "files": [n for n, _ in uploads], "time_col": time_col, "freq": freq,
+            "files": [n for n, _data in uploads], "time_col": time_col, "freq": freq,
             "table": result.table.to_dict(orient="records"),
             "outcomes": result.outcomes.to_dict(orient="records"), "drift": result.drift}
 

@@ -40,6 +40,7 @@ from .errors import InputError, ModelError
 from .i18n import _
 from .features import FeaturePreprocessor
 from .ingest import ColumnRoles, IngestReport, QualityReport
+from .i18n import _, fmt_number
 from .validity import Resamples
 
 SCHEMA_VERSION = 1
@@ -123,8 +124,6 @@ class Workspace:
             if p.id == pid:
                 return p.suggested_name
         if pid == refine.UNASSIGNED:
-            from .i18n import _
-
             return _("Unassigned")
         return pid
 
@@ -251,14 +250,16 @@ def read_manifest(directory: str | os.PathLike) -> dict[str, Any]:
     directory = Path(directory)
     mpath = directory / "manifest.json"
     if not mpath.is_file():
-        raise ModelError(f"{directory}: no manifest.json — this is not a saved persona workspace")
+        raise ModelError(_("{path}: no manifest.json — this is not a saved persona workspace",
+                           path=directory))
     try:
         m = json.loads(mpath.read_bytes().decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise ModelError(f"{mpath}: not valid JSON ({_short(str(exc))}) — the workspace is "
-                         "damaged") from None
+        raise ModelError(_("{path}: not valid JSON ({problem}) — the workspace is damaged",
+                           path=mpath, problem=_short(str(exc)))) from None
     except OSError as exc:
-        raise ModelError(f"{mpath}: cannot be read ({exc.strerror or exc})") from None
+        raise ModelError(_("{path}: cannot be read ({problem})", path=mpath,
+                           problem=exc.strerror or exc)) from None
     validate_manifest(m, mpath)
     return m
 
@@ -266,22 +267,26 @@ def read_manifest(directory: str | os.PathLike) -> dict[str, Any]:
 def validate_manifest(m: Any, where: str | os.PathLike = "manifest.json") -> None:
     """Raise ModelError unless ``m`` is a manifest this version reads and nobody changed."""
     if isinstance(m, dict) and m.get("format") == "persona-mining/persona-model":
-        raise ModelError(f"{Path(where).parent}: this is a persona model, not a workspace — give "
-                         "the workspace directory (DIR/workspace as written by `discover --out DIR`)")
+        raise ModelError(_("{path}: this is a persona model, not a workspace — give the workspace "
+                           "directory (DIR/workspace as written by `discover --out DIR`)",
+                           path=Path(where).parent))
     if isinstance(m, dict) and "schema_version" in m and m["schema_version"] != SCHEMA_VERSION:
-        raise ModelError(f"{where}: workspace schema version {m.get('schema_version')!r}, this "
-                         f"version of persona-mining reads version {SCHEMA_VERSION}")
+        raise ModelError(_("{path}: workspace schema version {version}, this version of "
+                           "persona-mining reads version {known}", path=where,
+                           version=repr(m.get("schema_version")), known=SCHEMA_VERSION))
     from jsonschema import Draft202012Validator
 
     errors = list(Draft202012Validator(_manifest_schema()).iter_errors(m))
     if errors:
         e = min(errors, key=lambda e: (len(e.absolute_path), [str(p) for p in e.absolute_path]))
         at = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e.absolute_path)
-        raise ModelError(f"{where}: damaged at ${at}: {_short(e.message)} — open another "
-                         "project or restore this one from a backup")
+        raise ModelError(_("{path}: damaged at {at}: {problem} — open another project or "
+                           "restore this one from a backup", path=where, at="$" + at,
+                           problem=_short(e.message)))
     if "manifest_sha256" in m and m["manifest_sha256"] != manifest_digest(m):
-        raise ModelError(f"{where} does not match its checksum — it was changed outside "
-                         "persona-mining; restore it from a backup or re-run discovery")
+        raise ModelError(_("{path} does not match its checksum — it was changed outside "
+                           "persona-mining; restore it from a backup or re-run discovery",
+                           path=where))
 
 
 def manifest_digest(m: Mapping[str, Any]) -> str:
@@ -305,10 +310,11 @@ def load(directory: str | os.PathLike) -> Workspace:
     m = read_manifest(directory)
     for name, digest in m["files"].items():
         if not (directory / name).is_file():
-            raise ModelError(f"{directory / name} is missing — the workspace is incomplete")
+            raise ModelError(_("{path} is missing — the workspace is incomplete",
+                               path=directory / name))
         if file_sha256(directory / name) != digest:
-            raise ModelError(f"{directory / name} does not match its checksum — the workspace "
-                             "was changed outside persona-mining; re-run discovery")
+            raise ModelError(_("{path} does not match its checksum — the workspace was changed "
+                               "outside persona-mining; re-run discovery", path=directory / name))
     try:
         ws = _build(directory, m)
         _check_arrays(ws)
@@ -316,8 +322,9 @@ def load(directory: str | os.PathLike) -> Workspace:
     except ModelError:
         raise
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError) as exc:
-        raise ModelError(f"{directory}: the saved workspace is damaged ({_short(str(exc) or type(exc).__name__)})"
-                         " — open another project or re-run discovery") from None
+        raise ModelError(_("{path}: the saved workspace is damaged ({problem}) — open another "
+                           "project or re-run discovery", path=directory,
+                           problem=_short(str(exc) or type(exc).__name__))) from None
     return ws
 
 
@@ -363,13 +370,14 @@ def _check_arrays(ws: Workspace) -> None:
                                and (r.index.size == 0 or (r.index.min() >= 0 and r.index.max() < n)))
     bad = [name for name, ok in checks.items() if not ok]
     if bad:
-        raise ModelError(f"arrays.npz: {', '.join(bad)} do not fit the {n:,} customers of the "
-                         "workspace — it is damaged; re-run discovery")
+        raise ModelError(_("arrays.npz: {arrays} do not fit the {n} customers of the workspace — "
+                           "it is damaged; re-run discovery", arrays=", ".join(bad),
+                           n=fmt_number(n)))
     rows = [r for e in (*ws.edits, *ws.redo_stack)
             for r in (e.get("rows") or [i for p in (e.get("parts") or {}).values() for i in p])]
     if rows and max(rows) >= n:
-        raise ModelError(f"the edit log refers to customer row {max(rows)}, the workspace has "
-                         f"{n:,} — it is damaged")
+        raise ModelError(_("the edit log refers to customer row {row}, the workspace has {n} — "
+                           "it is damaged", row=max(rows), n=fmt_number(n)))
 
 
 @lru_cache(maxsize=1)
