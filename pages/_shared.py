@@ -607,6 +607,24 @@ def language_switch() -> None:
                              on_change=_language_chosen, label_visibility="collapsed")
         if lang := st.session_state.pop(LANGUAGE_TO_REMEMBER, None):
             _remember_in_browser(lang)
+        if i18n.current_language() != "en":
+            st.html(f"<style>{_uploader_css()}</style>")
+
+
+def _uploader_css() -> str:
+    """Streamlit draws the file uploader's button and hint itself, in English only; in other
+    languages CSS puts our translation in their place (text only, nothing loaded)."""
+    limit = fmt_number(st.get_option("server.maxUploadSize"))
+    button = _("Upload").replace('"', "'")
+    hint = _("Drag files here · up to {limit} MB per file", limit=limit).replace('"', "'")
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    return (f'{zone} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p'
+            f'{{font-size:0}}'
+            f'{zone} [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after'
+            f'{{content:"{button}";font-size:0.875rem}}'
+            f'[data-testid="stFileUploaderDropzoneInstructions"] span{{font-size:0}}'
+            f'[data-testid="stFileUploaderDropzoneInstructions"] span::after'
+            f'{{content:"{hint}";font-size:0.875rem}}')
 
 
 _COOKIE_JS = """

@@ -10,8 +10,7 @@ import streamlit as st
 from pages._shared import commit, md, user_errors, workspace
 from persona_mining import charts, model as pm, outcomes, scoring, synthetic
 from persona_mining.csvsafe import csv_bytes
-from persona_mining.i18n import _
-from persona_mining.labels import persona_label
+from persona_mining.labels import persona_label, unassigned_label
 from persona_mining.i18n import _, fmt_date, fmt_number, fmt_percent, ngettext
 from persona_mining.profile import humanize
 
@@ -115,6 +114,7 @@ if not drift["drift"]:
 st.altair_chart(charts.tracking_chart(table, ws), width="stretch")
 
 labels = {p.id: persona_label(ws, p.id) for p in ws.personas()}
+labels["unassigned"] = unassigned_label()
 table_view = table.assign(persona=[labels.get(pid, name) for pid, name in
                                    zip(table["persona_id"], table["persona_name"])])
 wide = table_view.pivot_table(index="persona", columns="period", values="share", sort=False)
