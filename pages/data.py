@@ -7,7 +7,7 @@ from pages._shared import PROJECT, md, open_sample, reset_view_state, user_error
 from persona_mining import projects
 from persona_mining.datasource import DataSource, Dataset
 from persona_mining.errors import InputError
-from persona_mining.i18n import N_, _, fmt_number, ngettext
+from persona_mining.i18n import N_, _, fmt_number, ngettext, reword
 from persona_mining.ingest import ColumnRoles, read_table
 from persona_mining.roles import (ALL_ROLES, DESCRIPTIONS, OUTCOME, PII, TEXT, role_description,
                                   role_name)
@@ -128,10 +128,11 @@ if dataset:
         facts.append(_("decimal {decimal}", decimal=repr(report.decimal)))
     notes = [" · ".join(facts)]
     notes += [ngettext("Dropped {n} row: {reason}", "Dropped {n} rows: {reason}", count,
-                       n=fmt_number(count), reason=_(reason)) for reason, count in report.dropped_rows]
-    notes += [_("Dropped column {column}: {reason}", column=col, reason=reason)
+                       n=fmt_number(count), reason=reword(reason))
+              for reason, count in report.dropped_rows]
+    notes += [_("Dropped column {column}: {reason}", column=col, reason=reword(reason))
               for col, reason in report.dropped_columns]
-    notes += list(report.notes)
+    notes += [reword(n) for n in report.notes]      # saved texts: in the language of now
     st.caption("  \n".join(md(n) for n in notes))
 else:
     frame = ws.data
@@ -168,6 +169,7 @@ else:
     editor_key = f"roles_current_{st.session_state.get(PROJECT, '')}_{ws.provenance.get('created_at', '')}"
     stored = {**base.as_mapping(), **st.session_state.get("roles_draft", {})}
 table = base.to_frame()[["column", "role", "reason"]]
+table["reason"] = table["reason"].map(reword)
 tall = "content" if len(table) <= 40 else "auto"
 edited = st.data_editor(
     table, hide_index=True, width="stretch", height=tall, key=editor_key,
@@ -204,9 +206,10 @@ if dataset:
     q = dataset.quality(roles)
 else:
     q = ws.quality
-for w in q.warnings:
+for w in map(reword, q.warnings):
     st.warning(md(w))
 qf = q.to_frame()
+qf["warnings"] = ["; ".join(map(reword, c.warnings)) for c in q.columns]
 qf["role"] = qf["role"].map(role_name)
 st.caption(" · ".join((
     ngettext("{n} row", "{n} rows", q.n_rows, n=fmt_number(q.n_rows)),

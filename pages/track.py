@@ -10,8 +10,8 @@ import streamlit as st
 from pages._shared import commit, md, user_errors, workspace
 from persona_mining import charts, model as pm, outcomes, scoring, synthetic
 from persona_mining.csvsafe import csv_bytes
+from persona_mining.i18n import _, fmt_date, fmt_number, fmt_percent, ngettext, reword
 from persona_mining.labels import persona_label, unassigned_label
-from persona_mining.i18n import _, fmt_date, fmt_number, fmt_percent, ngettext
 from persona_mining.profile import humanize
 
 KEY = "tracking"
@@ -106,7 +106,7 @@ c2.metric(_("Unassigned"), fmt_percent(last['unassigned_share'], 1),
           delta_color="inverse")
 c3.metric(_("Periods with drift"), sum(p["drift"] for p in drift["periods"]))
 for p in drift["periods"]:
-    for w in p["warnings"]:
+    for w in map(reword, p["warnings"]):           # kept with the project: in today's language
         st.warning(f"**{md(p['period'])}** — {md(w)}", icon=":material/warning:")
 if not drift["drift"]:
     st.success(_("No drift: the personas describe every period as well as the training data."),

@@ -132,6 +132,7 @@ class _Catalogue:
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.messages: dict[Any, str | tuple[str, ...]] = {}
+        self.plurals: dict[str, str] = {}           # singular msgid -> plural msgid (English)
         self.plural_index: Callable[[int], int] = lambda n: 0 if n == 1 else 1
         path = catalogue_path(lang)
         if lang == DEFAULT_LANGUAGE or not path.exists():
@@ -151,6 +152,7 @@ class _Catalogue:
             if isinstance(msg.string, (tuple, list)):
                 if all(msg.string):
                     self.messages[key] = tuple(msg.string)
+                    self.plurals[key] = msg.id[1]
             elif msg.string:
                 self.messages[key] = msg.string
 
@@ -163,6 +165,7 @@ def catalogue(lang: str) -> _Catalogue:
 def reload_catalogues() -> None:
     """Forget loaded catalogues (tests that edit a .po file; a dev server after an edit)."""
     catalogue.cache_clear()
+    _patterns.cache_clear()
 
 
 # -- translating ----------------------------------------------------------------------------
@@ -212,6 +215,78 @@ def ngettext(singular: str, plural: str, n: int, /, **fields: Any) -> str:
     else:
         text = english
     return _fill(text, english, fields)
+
+
+def reword(text: str, /, _depth: int = 0) -> str:
+    """A text saved in English (a column-role reason, a data-quality warning, a drift
+    warning kept with a project) in the current language.
+
+    Stored texts were made from catalogue texts, so the English of every catalogue entry
+    is turned into a pattern: a stored text that fits one gets that entry's translation
+    with the same values (values that are catalogue texts themselves are reworded too).
+    A text that fits none is returned as it is; in English nothing changes.
+    """
+    cat = catalogue(current_language())
+    if not text or not cat.messages:
+        return text
+    direct = cat.messages.get(text)
+    if direct is not None:
+        return direct[0] if isinstance(direct, tuple) else direct
+    for _size, regex, names, msgid in _patterns(cat.lang):
+        m = regex.match(text)
+        if m is None:
+            continue
+        fields = {name: m.group(group) for group, name in names.items()}
+        if _depth < 2:
+            fields = {k: reword(v, _depth=_depth + 1) for k, v in fields.items()}
+        translated = cat.messages[msgid]
+        if isinstance(translated, tuple):
+            n = _as_count(fields.get("n"))
+            translated = translated[min(cat.plural_index(n), len(translated) - 1)]
+        try:
+            return translated.format(**fields)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def _as_count(value: str | None) -> int:
+    digits = "".join(ch for ch in str(value or "") if ch.isdigit())
+    return int(digits) if digits else 1
+
+
+@lru_cache(maxsize=None)
+def _patterns(lang: str) -> list[tuple[int, Any, dict[str, str], str]]:
+    """(literal length, regex, group -> field, msgid) for every translated text with fields,
+    most specific first: the English singular and plural forms as anchored patterns."""
+    import re
+    import string
+
+    cat = catalogue(lang)
+    out = []
+    for msgid in cat.messages:
+        if not isinstance(msgid, str) or "{" not in msgid:
+            continue
+        for english in filter(None, (msgid, cat.plurals.get(msgid))):
+            try:
+                parts = list(string.Formatter().parse(english))
+            except ValueError:
+                continue
+            regex, names, seen, size = "", {}, {}, 0
+            for i, (literal, name, _spec, _conv) in enumerate(parts):
+                regex += re.escape(literal)
+                size += len(literal)
+                if name is None:
+                    continue
+                if name in seen:
+                    regex += f"(?P={seen[name]})"
+                else:
+                    seen[name] = group = f"f{i}"
+                    names[group] = name
+                    regex += f"(?P<{group}>.+?)"
+            if size >= 4:               # a bare '{a} {b}' would fit anything
+                out.append((size, re.compile(regex + r"\Z", re.S), names, msgid))
+    return sorted(out, key=lambda p: -p[0])
 
 
 def N_(msgid: str, /) -> str:
@@ -317,5 +392,5 @@ def _missing_time(value: Any) -> bool:
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_NAMES", "N_", "_", "babel_locale",
            "catalogue", "current_language", "fmt_date", "fmt_datetime", "fmt_money",
            "fmt_number", "fmt_percent", "gettext", "is_supported", "language", "ngettext",
-           "normalise_language", "pgettext", "preferred_language", "reload_catalogues",
+           "normalise_language", "pgettext", "preferred_language", "reload_catalogues", "reword",
            "set_language"]

@@ -79,7 +79,8 @@ def test_translations_do_not_just_repeat_the_english(template, german):
 SAME_IN_GERMAN = {"Persona", "Personas", "Export", "Markdown", "JSON", "PDF", "CSV", "Tags",
                   "Seed", "UMAP", "PCA", "HDBSCAN", "Drift", "Name", "Touchpoint", "Start",
                   "Feedback", "Status", "Tracking", "Details", "Customer Journey", "English",
-                  "Deutsch", "Label", "Labels", "Silhouette", "Ward", "Gaussian Mixture", "Tags: {tags}"}
+                  "Deutsch", "Label", "Labels", "Silhouette", "Ward", "Gaussian Mixture", "Tags: {tags}",
+                  "IBANs"}
 
 
 # -- the code: texts reach _() as literals ---------------------------------------------------
@@ -401,6 +402,24 @@ def test_number_and_date_formats():
 
         assert fmt_number(np.int64(2500)) == "2.500" and fmt_number(np.float32(np.nan)) == "k. A."
         assert fmt_date(pd.Timestamp("2027-01-31")) == "31.01.2027" and fmt_date(pd.NaT) == "k. A."
+
+
+def test_saved_english_texts_are_reworded_in_german():
+    """Reasons and warnings saved with a project in English read German after a switch:
+    matched against the catalogue's English texts, the values carried over."""
+    from persona_mining.i18n import reword
+
+    with language("de"):
+        assert reword("numbers (52 distinct values)") == "Zahlen (52 verschiedene Werte)"
+        assert reword("numbers (1 distinct value)") == "Zahlen (1 verschiedener Wert)"
+        assert reword("kunden.csv: file not found — check the path and the file name") == \
+            "kunden.csv: Datei nicht gefunden – prüfen Sie Pfad und Dateinamen"
+        assert reword("column name suggests personal data (a person's name)") == \
+            "Spaltenname deutet auf personenbezogene Daten hin (ein Personenname)"
+        assert reword("no customer id") == "keine Kunden-ID"
+        assert reword("a text no catalogue knows") == "a text no catalogue knows"
+        assert reword("kunden.csv") == "kunden.csv" and reword("") == ""
+    assert reword("numbers (52 distinct values)") == "numbers (52 distinct values)"
 
 
 def test_marker_returns_the_english_text():

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .limits import MAX_COLUMNS, _too_many_columns
-from .messages import _count, _fail
+from ..i18n import N_, _, ngettext
+from .messages import _fail
 from .numbers import _convert_numeric_text
 from .report import _ReadState
 
@@ -44,8 +45,8 @@ def _clean_names(raw_names: Sequence[Any], st: _ReadState) -> list[str]:
         seen.add(n)
         out.append(n)
     if renamed:
-        st.notes.append("duplicate column names made unique: " + ", ".join(renamed[:10])
-                        + (" …" if len(renamed) > 10 else ""))
+        st.notes.append(_("duplicate column names made unique: {names}",
+                          names=", ".join(renamed[:10]) + (" …" if len(renamed) > 10 else "")))
     return out
 
 
@@ -54,7 +55,7 @@ def _finish(df: pd.DataFrame, st: _ReadState) -> pd.DataFrame:
     if df.shape[1] > MAX_COLUMNS:
         raise _too_many_columns(st.fname, df.shape[1])
     if df.shape[1] == 0:
-        raise _fail(st.fname, "contains no columns", "export the table again with a header row")
+        raise _fail(st.fname, _("contains no columns"), _("export the table again with a header row"))
     df.columns = _clean_names(list(df.columns), st)
     nested = []
     for col in df.columns:
@@ -62,23 +63,26 @@ def _finish(df: pd.DataFrame, st: _ReadState) -> pd.DataFrame:
         if was_nested:
             nested.append(col)
     if nested:
-        st.notes.append("nested values (lists/objects) kept as text in: " + ", ".join(nested[:10]))
+        st.notes.append(_("nested values (lists/objects) kept as text in: {columns}",
+                          columns=", ".join(nested[:10])))
     if len(df) == 0:
-        what = "has a header but no data rows" if st.format in ("csv", "xlsx") else "has no rows"
-        raise _fail(st.fname, what, "add one row per customer below the header")
+        what = _("has a header but no data rows") if st.format in ("csv", "xlsx") else _("has no rows")
+        raise _fail(st.fname, what, _("add one row per customer below the header"))
     df = _drop_unnamed_columns(df, st)
     empty = df.isna().all(axis=1).to_numpy()
     if empty.any():
-        st.dropped_rows.append(("completely empty", int(empty.sum())))
+        st.dropped_rows.append((N_("completely empty"), int(empty.sum())))   # shown through _()
         df = df.loc[~empty]
     if len(df) == 0:
-        raise _fail(st.fname, f"has no data rows (only {_count(int(empty.sum()), 'empty row')})",
-                    "add one row per customer below the header")
+        n = int(empty.sum())
+        raise _fail(st.fname, ngettext("has no data rows (only {n} empty row)",
+                                       "has no data rows (only {n} empty rows)", n),
+                    _("add one row per customer below the header"))
     df = df.reset_index(drop=True)
     _convert_numeric_text(df, st)
     named = [c for c in df.columns if c not in st.unnamed]
     if len(named) > 1 and all(re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?", c) for c in named):
-        st.notes.append("every column name is a number: does the file have a header row?")
+        st.notes.append(_("every column name is a number: does the file have a header row?"))
     if st.decimal is None and st.format == "csv":
         st.decimal = "."
     return df
@@ -149,10 +153,10 @@ def _drop_unnamed_columns(df: pd.DataFrame, st: _ReadState) -> pd.DataFrame:
         s = df[col]
         if s.isna().all():
             drop.append(col)
-            st.dropped_columns.append((col, "no header and no values"))
+            st.dropped_columns.append((col, N_("no header and no values")))
         elif pd.api.types.is_integer_dtype(s.dtype) and n > 1 and (
                 np.array_equal(s.to_numpy(), np.arange(n)) or
                 np.array_equal(s.to_numpy(), np.arange(1, n + 1))):
             drop.append(col)
-            st.dropped_columns.append((col, "no header and only row numbers (an exported index)"))
+            st.dropped_columns.append((col, N_("no header and only row numbers (an exported index)")))
     return df.drop(columns=drop) if drop else df

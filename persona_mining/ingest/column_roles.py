@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..roles import ALL_ROLES, FEATURE_ROLES, ID, IGNORE
+from ..i18n import _
 from .messages import _unknown_column
 
 
@@ -36,15 +37,17 @@ class ColumnRoles:
         by_column = {}
         for item in self.items:
             if item.role not in ALL_ROLES:
-                raise InputError(f"column '{item.column}': '{item.role}' is not a column role — "
-                                 f"use one of: {', '.join(ALL_ROLES)}", column=item.column)
+                raise InputError(_("column '{column}': '{role}' is not a column role — use one "
+                                   "of: {roles}", column=item.column, role=item.role,
+                                   roles=", ".join(ALL_ROLES)), column=item.column)
             if item.column in by_column:
-                raise InputError(f"column '{item.column}' has two roles — give each column one role",
-                                 column=item.column)
+                raise InputError(_("column '{column}' has two roles — give each column one role",
+                                   column=item.column), column=item.column)
             by_column[item.column] = item
         ids = [i.column for i in self.items if i.role == ID]
         if len(ids) > 1:
-            raise InputError(f"two id columns ('{ids[0]}' and '{ids[1]}') — choose one id column")
+            raise InputError(_("two id columns ('{first}' and '{second}') — choose one id column",
+                               first=ids[0], second=ids[1]))
         object.__setattr__(self, "_by_column", by_column)
 
     def __iter__(self):
@@ -65,8 +68,9 @@ class ColumnRoles:
         item = self._by_column.get(column)
         if item is None:
             known = [i.column for i in self.items]
-            raise InputError(f"column '{column}' has no role: it is not in the table — known "
-                             f"columns: {', '.join(known[:10])}{' …' if len(known) > 10 else ''}",
+            raise InputError(_("column '{column}' has no role: it is not in the table — known "
+                               "columns: {columns}", column=column,
+                               columns=", ".join(known[:10]) + (" …" if len(known) > 10 else "")),
                              column=str(column))
         return item.role
 
@@ -98,23 +102,26 @@ class ColumnRoles:
         known = [i.column for i in self.items]
         for col, role in overrides.items():
             if col not in self._by_column:
-                raise _unknown_column(source, col, "role override", known)
+                raise _unknown_column(source, col, _("role override"), known)
             if role not in ALL_ROLES:
-                raise InputError(f"{source}: '{role}' is not a column role (column '{col}') — "
-                                 f"use one of: {', '.join(ALL_ROLES)}", source=source, column=col)
+                raise InputError(_("{source}: '{role}' is not a column role (column '{column}') — "
+                                   "use one of: {roles}", source=source, role=role, column=col,
+                                   roles=", ".join(ALL_ROLES)), source=source, column=col)
         new_ids = [c for c, r in overrides.items() if r == ID]
         if len(new_ids) > 1:
-            raise InputError(f"{source}: two id columns given ('{new_ids[0]}' and "
-                             f"'{new_ids[1]}') — choose one id column", source=source)
+            raise InputError(_("{source}: two id columns given ('{first}' and '{second}') — choose "
+                               "one id column", source=source, first=new_ids[0],
+                               second=new_ids[1]), source=source)
         items = []
         for item in self.items:
             if item.column in overrides:
                 role = overrides[item.column]
-                reason = "set by you" if role != IGNORE else "left out by you"
+                reason = _("set by you") if role != IGNORE else _("left out by you")
                 items.append(ColumnRole(item.column, role, reason, inferred=False))
             elif new_ids and item.role == ID:
                 items.append(ColumnRole(item.column, IGNORE,
-                                        f"not used: '{new_ids[0]}' is the id column",
+                                        _("not used: '{column}' is the id column",
+                                          column=new_ids[0]),
                                         inferred=item.inferred))
             else:
                 items.append(item)

@@ -18,7 +18,8 @@ from ..features import SKEW_THRESHOLD as _SKEW_THRESHOLD
 from ..roles import CATEGORICAL, CONSTANT, ID, IGNORE, NUMERIC, PII
 from .coercion import _to_float
 from .column_roles import ColumnRoles
-from .messages import _count, _pct
+from ..i18n import _, fmt_number, ngettext
+from .messages import _pct
 
 
 _MANY_LEVELS = 30           # as features.MAX_LEVELS: more levels are grouped as "(other)"
@@ -88,24 +89,36 @@ def quality_report(df: pd.DataFrame, roles: ColumnRoles) -> QualityReport:
     id_col = roles.id_col
     duplicate_rows = _duplicate_rows(df, id_col)
     duplicate_ids = 0
-    warnings_: list[str] = []
     if id_col is not None and id_col in df.columns:
-        ids = df[id_col].dropna()
-        duplicate_ids = int(ids.duplicated().sum())
+        duplicate_ids = int(df[id_col].dropna().duplicated().sum())
+    return QualityReport(columns=tuple(columns), n_rows=len(df), duplicate_rows=duplicate_rows,
+                         duplicate_ids=duplicate_ids,
+                         warnings=_warnings(roles, duplicate_ids, duplicate_rows,
+                                            id_col is None or id_col in df.columns))
+
+
+def _warnings(roles: ColumnRoles, duplicate_ids: int, duplicate_rows: int,
+              id_present: bool) -> tuple[str, ...]:
+    """The table-level warnings, in the current language, from the report's numbers."""
+    id_col = roles.id_col
+    out: list[str] = []
+    if id_col is not None and id_present:
         if duplicate_ids:
-            warnings_.append(f"{_count(duplicate_ids, 'repeated id')} in column '{id_col}'")
+            out.append(ngettext("{n} repeated id in column '{column}'",
+                                "{n} repeated ids in column '{column}'", duplicate_ids,
+                                column=id_col))
     elif id_col is None:
-        warnings_.append("no id column: customers are identified by their row number")
+        out.append(_("no id column: customers are identified by their row number"))
     if duplicate_rows:
-        warnings_.append(f"{_count(duplicate_rows, 'row')} exactly repeat an earlier row")
+        out.append(ngettext("{n} row exactly repeats an earlier row",
+                            "{n} rows exactly repeat an earlier row", duplicate_rows))
     private = roles.columns(PII)
     if private:
-        warnings_.append("personal data is never used or shown: " + ", ".join(private[:10]))
-    n_features = len(roles.feature_columns)
-    if n_features == 0:
-        warnings_.append("no behaviour columns: personas cannot be found")
-    return QualityReport(columns=tuple(columns), n_rows=len(df), duplicate_rows=duplicate_rows,
-                         duplicate_ids=duplicate_ids, warnings=tuple(warnings_))
+        out.append(_("personal data is never used or shown: {columns}",
+                     columns=", ".join(private[:10])))
+    if not roles.feature_columns:
+        out.append(_("no behaviour columns: personas cannot be found"))
+    return tuple(out)
 
 
 def _column_quality(col: str, s: pd.Series, role: str) -> ColumnQuality:
@@ -118,25 +131,31 @@ def _column_quality(col: str, s: pd.Series, role: str) -> ColumnQuality:
     skew = None
     notes: list[str] = []
     if missing >= _MISSING_WARN:
-        notes.append(f"{_pct(missing)} missing")
+        notes.append(_("{share} missing", share=_pct(missing)))
     if role == NUMERIC:
         x = _to_float(s).to_numpy()
         skew = _skew(x[np.isfinite(x)])
         if skew is not None and abs(skew) > _SKEW_THRESHOLD:
             low = np.nanmin(x) if np.isfinite(x).any() else 0.0
             if skew > 0 and low >= 0:
-                heavy = "heavy right skew" if skew > 3 else "right skew"
-                notes.append(f"{heavy} (skew {skew:.1f}): will be log-transformed")
+                if skew > 3:
+                    notes.append(_("heavy right skew (skew {skew}): will be log-transformed",
+                                   skew=fmt_number(skew, 1)))
+                else:
+                    notes.append(_("right skew (skew {skew}): will be log-transformed",
+                                   skew=fmt_number(skew, 1)))
             else:
-                notes.append(f"skewed (skew {skew:.1f}): will be Yeo-Johnson transformed")
+                notes.append(_("skewed (skew {skew}): will be Yeo-Johnson transformed",
+                               skew=fmt_number(skew, 1)))
     elif role == CATEGORICAL and n_unique > _MANY_LEVELS:
-        notes.append(f"high cardinality ({n_unique} levels): rare levels are grouped as other")
+        notes.append(_("high cardinality ({n} levels): rare levels are grouped as other",
+                       n=n_unique))
     elif role == CONSTANT:
-        notes.append("the same value everywhere: not used")
+        notes.append(_("the same value everywhere: not used"))
     elif role == PII:
-        notes.append("personal data: never used or shown")
+        notes.append(_("personal data: never used or shown"))
     elif role == ID and (missing > 0 or n_unique < n - int(s.isna().sum())):
-        notes.append("ids repeat or are missing")
+        notes.append(_("ids repeat or are missing"))
     return ColumnQuality(column=col, role=role, dtype=str(s.dtype), missing_share=missing,
                          n_unique=n_unique, skew=skew, warnings=tuple(notes))
 

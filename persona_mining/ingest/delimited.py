@@ -21,7 +21,8 @@ from ..errors import InputError
 from .cleanup import _clean_names
 from .encoding import _decode_check, _head_text
 from .limits import MAX_COLUMNS, _too_many_columns
-from .messages import _count, _fail, _short
+from ..i18n import _, ngettext
+from .messages import _fail, _short
 from .report import _ReadState
 
 
@@ -73,7 +74,7 @@ def _consistency(records: list[tuple[int, list[str]]]) -> tuple[float, int] | No
     if not records or len(records[0][1]) < 2:
         return None
     n = len(records[0][1])
-    return sum(_fits(r, n) for _, r in records) / len(records), n
+    return sum(_fits(r, n) for _line, r in records) / len(records), n
 
 
 def _sniff_delimiter(text: str) -> str | None:
@@ -100,10 +101,13 @@ def _first_bad_record(records: Iterable[tuple[int, list[str]]], n: int) -> tuple
 
 
 def _bad_line_error(fname: str, line: int, got: int, n: int, delimiter: str) -> InputError:
-    shown = {"\t": "tab", _WHITESPACE: "whitespace"}.get(delimiter, f"'{delimiter}'")
-    return _fail(fname, f"line {line} has {_count(got, 'field')} but the header has {n} "
-                 f"(delimiter {shown})",
-                 "fix that line, or put quotes around values that contain the delimiter",
+    shown = {"\t": _("tab"), _WHITESPACE: _("whitespace")}.get(delimiter, f"'{delimiter}'")
+    return _fail(fname, ngettext("line {line} has {n} field but the header has {header} "
+                                 "(delimiter {delimiter})",
+                                 "line {line} has {n} fields but the header has {header} "
+                                 "(delimiter {delimiter})", got,
+                                 line=line, header=n, delimiter=shown),
+                 _("fix that line, or put quotes around values that contain the delimiter"),
                  row=line)
 
 
@@ -119,7 +123,7 @@ def _sniff_decimal(records: list[tuple[int, list[str]]], delimiter: str) -> str:
     if delimiter == ",":
         return "."
     comma = dot = 0
-    for _, row in records[1:]:
+    for _line, row in records[1:]:
         for cell in row:
             cell = cell.strip()
             if not cell or not (cell[0].isdigit() or cell[0] in "+-."):
@@ -134,7 +138,7 @@ def _sniff_decimal(records: list[tuple[int, list[str]]], delimiter: str) -> str:
 def _leading_zero_columns(records: list[tuple[int, list[str]]], names: list[str]) -> set[str]:
     """Columns with digit strings like 00042 in the sample: read as text, not numbers."""
     found = set()
-    for _, row in records[1:]:
+    for _line, row in records[1:]:
         for j, cell in enumerate(row[:len(names)]):
             if names[j] not in found and cell[:1] in "0 +-" and _LEADING_ZERO.fullmatch(cell):
                 found.add(names[j])
@@ -149,8 +153,8 @@ def _read_text(raw: bytes, st: _ReadState) -> pd.DataFrame:
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        raise _fail(st.fname, "contains no table (only empty lines)",
-                    "export the table again with a header row and one row per customer")
+        raise _fail(st.fname, _("contains no table (only empty lines)"),
+                    _("export the table again with a header row and one row per customer"))
     delimiter = _sniff_delimiter(text)
     st.delimiter = delimiter
     records = _records(text, delimiter or "\x1f", complete=complete)
@@ -162,13 +166,13 @@ def _read_text(raw: bytes, st: _ReadState) -> pd.DataFrame:
         if bad:
             raise _bad_line_error(st.fname, bad[0], bad[1], len(header), delimiter)
     else:
-        st.notes.append("no delimiter found: read as a single column")
+        st.notes.append(_("no delimiter found: read as a single column"))
     names = _clean_names(header, st)
     st.keep_text = _leading_zero_columns(records[:_VALUE_RECORDS], names)
     st.decimal = _sniff_decimal(records[:_VALUE_RECORDS], delimiter or ",")
     for col in sorted(st.keep_text):
-        st.notes.append(f"column '{col}' has values with leading zeros (e.g. ids or codes): "
-                        "kept as text")
+        st.notes.append(_("column '{column}' has values with leading zeros (e.g. ids or codes): "
+                          "kept as text", column=col))
     return _parse_csv(data, encoding, st, names, header_line=records[0][0])
 
 
@@ -186,10 +190,11 @@ def _parse_csv(data: bytes, encoding: str, st: _ReadState, names: list[str],
     except pd.errors.ParserError as exc:
         raise _parser_error(st, str(exc)) from None
     except pd.errors.EmptyDataError:
-        raise _fail(st.fname, "contains no table", "export the table again with a header row") from None
+        raise _fail(st.fname, _("contains no table"),
+                    _("export the table again with a header row")) from None
     except (ValueError, UnicodeDecodeError, OverflowError) as exc:
-        raise _fail(st.fname, f"cannot be read as a table ({_short(exc)})",
-                    "check that it is a delimited text file") from None
+        raise _fail(st.fname, _("cannot be read as a table ({problem})", problem=_short(exc)),
+                    _("check that it is a delimited text file")) from None
     if any("Length of header or names" in str(w.message) for w in caught):
         _raise_long_line(data, encoding, st, len(names))
     return df
@@ -202,11 +207,11 @@ def _parser_error(st: _ReadState, message: str) -> InputError:
                                st.delimiter or ",")
     if "EOF inside string" in message:
         m = re.search(r"row (\d+)", message)
-        where = f" (it starts near line {int(m.group(1)) + 1})" if m else ""
-        return _fail(st.fname, f"a quoted value is never closed{where}",
-                     "check the quotes in the file")
-    return _fail(st.fname, f"cannot be read as a table ({_short(message)})",
-                 "check the delimiter and the quotes")
+        what = (_("a quoted value is never closed (it starts near line {line})",
+                  line=int(m.group(1)) + 1) if m else _("a quoted value is never closed"))
+        return _fail(st.fname, what, _("check the quotes in the file"))
+    return _fail(st.fname, _("cannot be read as a table ({problem})", problem=_short(message)),
+                 _("check the delimiter and the quotes"))
 
 
 def _raise_long_line(data: bytes, encoding: str, st: _ReadState, n: int) -> None:

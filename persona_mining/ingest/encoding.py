@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 
 from ..errors import InputError
+from ..i18n import _
 from .messages import _fail
 from .report import _ReadState
 
@@ -44,13 +45,13 @@ def _decode_check(raw: bytes, st: _ReadState) -> tuple[str, bytes]:
     else:
         st.encoding = "latin-1"     # decodes every byte; binary was refused above
     if st.encoding not in ("utf-8", "utf-8-sig"):
-        st.notes.append(f"not UTF-8: read with the {st.encoding} encoding")
+        st.notes.append(_("not UTF-8: read with the {encoding} encoding", encoding=st.encoding))
     return st.encoding, raw
 
 
 def _binary(fname: str) -> InputError:
-    return _fail(fname, "is not a text table (it contains binary data)",
-                 "load a CSV, Parquet, Excel .xlsx or JSON Lines file")
+    return _fail(fname, _("is not a text table (it contains binary data)"),
+                 _("load a CSV, Parquet, Excel .xlsx or JSON Lines file"))
 
 
 def _decodes(raw: bytes, encoding: str, chunk: int = 8 << 20) -> bool:

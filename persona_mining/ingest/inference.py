@@ -21,7 +21,8 @@ from ..roles import (BOOLEAN, CATEGORICAL, CONSTANT, DATETIME, ID, IGNORE, LABEL
                      PII, TEXT)
 from .column_roles import ColumnRole, ColumnRoles
 from .dates import _DATE_SHARE, _best_date_format, _date_name
-from .messages import _count, _pct, _show, _unknown_column
+from ..i18n import N_, _, fmt_number, ngettext
+from .messages import _pct, _show, _unknown_column
 from .numbers import _number_plan
 from .pii import _pii_by_name, _pii_by_value
 from .values import SAMPLE_SIZE, _CATEGORY_SHARE, _MAX_CATEGORIES, _is_text, _kind, _sample, _texts
@@ -50,12 +51,12 @@ def infer_roles(df: pd.DataFrame, *, id_col: str | None = None, exclude: Sequenc
     columns = [str(c) for c in df.columns]
     if len(set(columns)) != len(columns):
         dup = next(c for c in columns if columns.count(c) > 1)
-        raise InputError(f"{source}: column name '{dup}' appears twice — give every column "
-                         "its own name", source=source, column=dup)
-    named = ([(id_col, "id column")] if id_col is not None else []) \
-        + [(c, "excluded column") for c in exclude] + [(c, "label column") for c in labels] \
-        + [(c, "outcome column") for c in outcomes] \
-        + [(c, "role override") for c in (overrides or {})]
+        raise InputError(_("{source}: column name '{column}' appears twice — give every column "
+                           "its own name", source=source, column=dup), source=source, column=dup)
+    named = ([(id_col, _("id column"))] if id_col is not None else []) \
+        + [(c, _("excluded column")) for c in exclude] + [(c, _("label column")) for c in labels] \
+        + [(c, _("outcome column")) for c in outcomes] \
+        + [(c, _("role override")) for c in (overrides or {})]
     for col, what in named:
         if col not in columns:
             raise _unknown_column(source, col, what, columns)
@@ -66,7 +67,8 @@ def infer_roles(df: pd.DataFrame, *, id_col: str | None = None, exclude: Sequenc
         if col == chosen:
             items.append(ColumnRole(col, ID, id_reason, inferred=id_col is None))
         elif col in other_ids:
-            items.append(ColumnRole(col, IGNORE, f"another identifier: '{chosen}' is the id column"))
+            items.append(ColumnRole(col, IGNORE, _("another identifier: '{column}' is the id column",
+                                                   column=chosen)))
         else:
             role, reason = _infer_column(df[raw], norms[col])
             if role == NUMERIC and _id_priority(norms[col]) is not None:
@@ -74,23 +76,31 @@ def infer_roles(df: pd.DataFrame, *, id_col: str | None = None, exclude: Sequenc
             items.append(ColumnRole(col, role, reason))
     roles = ColumnRoles(tuple(items))
     # labels and outcomes are reported per persona: personal data never is
-    for cols, what, role in ((labels, "a label", CATEGORICAL), (outcomes, "an outcome", OUTCOME)):
+    for cols, role in ((labels, CATEGORICAL), (outcomes, OUTCOME)):
         for col in cols:
             item = roles.get(col)
-            if item is not None and item.role == PII:
-                raise InputError(f"{source}: column '{col}' holds personal data ({item.reason}) and "
-                                 f"cannot be {what} reported per persona — leave it out, or if it "
-                                 "is not personal data set its role yourself (e.g. --role "
-                                 f"{col}={role})", source=source, column=col)
+            if item is None or item.role != PII:
+                continue
+            if role == OUTCOME:
+                raise InputError(_("{source}: column '{column}' holds personal data ({reason}) "
+                                   "and cannot be an outcome reported per persona — leave it "
+                                   "out, or if it is not personal data set its role yourself "
+                                   "(e.g. --role {column}=outcome)", source=source, column=col,
+                                   reason=item.reason), source=source, column=col)
+            raise InputError(_("{source}: column '{column}' holds personal data ({reason}) and "
+                               "cannot be a label reported per persona — leave it out, or if it "
+                               "is not personal data set its role yourself (e.g. --role "
+                               "{column}=categorical)", source=source, column=col,
+                               reason=item.reason), source=source, column=col)
     explicit = {c: IGNORE for c in exclude}
     explicit.update({c: LABEL for c in labels})
     explicit.update({c: OUTCOME for c in outcomes})
-    said = {IGNORE: "left out by you (exclude)", LABEL: "marked as a label by you",
-            OUTCOME: "marked as an outcome by you"}
+    said = {IGNORE: N_("left out by you (exclude)"), LABEL: N_("marked as a label by you"),
+            OUTCOME: N_("marked as an outcome by you")}
     if explicit:
         roles = roles.with_overrides(explicit, source)
         roles = ColumnRoles(tuple(
-            ColumnRole(i.column, i.role, said[i.role], False) if i.column in explicit else i
+            ColumnRole(i.column, i.role, _(said[i.role]), False) if i.column in explicit else i
             for i in roles.items))
     if overrides:
         roles = roles.with_overrides(overrides, source)
@@ -148,25 +158,26 @@ def _choose_id(df: pd.DataFrame, norms: Mapping[str, str],
         if priority is not None and _id_like_values(df[raw]):
             candidates.append((priority, pos, col, raw))
     candidates.sort()
-    unique = [(p, col) for p, _, col, raw in candidates
+    unique = [(p, col) for p, _pos, col, raw in candidates
               if df[raw].notna().all() and df[raw].is_unique]
     if id_col is not None:
-        others = {col for _, col in unique if col != id_col}
-        return id_col, "set as the id column by you", others
+        others = {col for _p, col in unique if col != id_col}
+        return id_col, _("set as the id column by you"), others
     if unique:
         best = unique[0][1]
-        return best, "named like an id and every value is unique", {c for _, c in unique[1:]}
-    for priority, _, col, raw in candidates:
+        return best, _("named like an id and every value is unique"), {c for _p, c in unique[1:]}
+    for priority, _pos, col, raw in candidates:
         if priority <= _STRONG_ID:
             s = df[raw]
             problems = []
             n_missing = int(s.isna().sum())
             n_dup = int(s.dropna().duplicated().sum())
             if n_dup:
-                problems.append(f"{n_dup} repeated value(s)")
+                problems.append(ngettext("{n} repeated value", "{n} repeated values", n_dup))
             if n_missing:
-                problems.append(f"{n_missing} missing")
-            return col, "named like a customer id, but it has " + " and ".join(problems), set()
+                problems.append(_("{n} missing", n=n_missing))
+            joined = _(" and ").join(problems)
+            return col, _("named like a customer id, but it has {problems}", problems=joined), set()
     return None, "", set()
 
 
@@ -177,8 +188,9 @@ def _id_code_role(s: pd.Series) -> tuple[str, str]:
     n_distinct = int(_sample(values).nunique())
     n_sampled = min(len(values), SAMPLE_SIZE)
     if n_distinct <= _MAX_CATEGORIES or n_distinct <= _CATEGORY_SHARE * n_sampled:
-        return CATEGORICAL, f"codes named like an id ({_count(n_distinct, 'distinct value')})"
-    return IGNORE, "codes named like an id, with too many values to use"
+        return CATEGORICAL, ngettext("codes named like an id ({n} distinct value)",
+                                     "codes named like an id ({n} distinct values)", n_distinct)
+    return IGNORE, _("codes named like an id, with too many values to use")
 
 
 _LABEL_NAME = re.compile(
@@ -197,7 +209,7 @@ def _infer_column(s: pd.Series, norm: str) -> tuple[str, str]:
     outcome, boolean, datetime, numeric, free text vs categorical."""
     values = s.dropna()
     if values.empty:
-        return CONSTANT, "all values missing"
+        return CONSTANT, _("all values missing")
     kind = _kind(s)
     sample = _sample(values)
     texts = _texts(sample) if kind == "text" else None
@@ -210,10 +222,12 @@ def _infer_column(s: pd.Series, norm: str) -> tuple[str, str]:
     if pii:
         return PII, pii
     if n_distinct <= 1 and _is_constant(values):
-        missing = " (the rest missing)" if len(values) < len(s) else ""
-        return CONSTANT, f"only one value: {_show(values.iloc[0])}{missing}"
+        if len(values) < len(s):
+            return CONSTANT, _("only one value: {value} (the rest missing)",
+                               value=_show(values.iloc[0]))
+        return CONSTANT, _("only one value: {value}", value=_show(values.iloc[0]))
     if _LABEL_NAME.fullmatch(norm) and not (kind == "numeric" and n_distinct > _MAX_CATEGORIES):
-        return LABEL, f"name suggests a known segment or label ({n_distinct} values)"
+        return LABEL, _("name suggests a known segment or label ({n} values)", n=n_distinct)
     outcome = outcome_reason(norm, values)
     if outcome:
         return OUTCOME, outcome
@@ -221,7 +235,7 @@ def _infer_column(s: pd.Series, norm: str) -> tuple[str, str]:
     if boolean:
         return BOOLEAN, boolean
     if kind == "datetime":
-        return DATETIME, "stored as dates"
+        return DATETIME, _("stored as dates")
     date = _datetime_reason(norm, kind, sample, texts)
     if date:
         return DATETIME, date
@@ -230,12 +244,15 @@ def _infer_column(s: pd.Series, norm: str) -> tuple[str, str]:
         return CATEGORICAL, (f"whole numbers named like codes of a category "
                              f"({_count(n_distinct, 'distinct value')})")
     if kind == "numeric":
-        where = " in the sample" if len(sample) < len(values) else ""
-        return NUMERIC, f"numbers ({_count(n_distinct, 'distinct value')}{where})"
+        if len(sample) < len(values):
+            return NUMERIC, ngettext("numbers ({n} distinct value in the sample)",
+                                     "numbers ({n} distinct values in the sample)", n_distinct)
+        return NUMERIC, ngettext("numbers ({n} distinct value)", "numbers ({n} distinct values)",
+                                 n_distinct)
     if kind == "bool":
-        return CONSTANT, f"only one value: {_show(values.iloc[0])}"
+        return CONSTANT, _("only one value: {value}", value=_show(values.iloc[0]))
     if _number_plan(texts) is not None:
-        return NUMERIC, "numbers stored as text"
+        return NUMERIC, _("numbers stored as text")
     return _text_or_categorical(texts, n_distinct)
 
 
@@ -269,14 +286,15 @@ def _boolean_reason(kind: str, values: pd.Series, texts: pd.Series | None,
     if n_distinct != 2:
         return None
     if kind == "bool":
-        return "true/false values"
+        return _("true/false values")
     if kind == "numeric":
         if values.nunique() != 2:
             return None
         lo, hi = sorted(values.unique().tolist())
         if (lo, hi) == (0, 1):
-            return "two values only: 0 and 1"
-        return f"two values only: {_show(lo)} (read as 0) and {_show(hi)} (read as 1)"
+            return _("two values only: 0 and 1")
+        return _("two values only: {low} (read as 0) and {high} (read as 1)", low=_show(lo),
+                 high=_show(hi))
     if texts is None:
         return None
     pair = set(texts.str.lower().unique())
@@ -287,7 +305,7 @@ def _boolean_reason(kind: str, values: pd.Series, texts: pd.Series | None,
         return None
     yes = next(v for v in sorted(pair) if v in _TRUE)
     no = next(v for v in sorted(pair) if v in _FALSE)
-    return f"two values only: {yes} / {no}"
+    return _("two values only: {yes} / {no}", yes=yes, no=no)
 
 
 def _datetime_reason(norm: str, kind: str, sample: pd.Series,
@@ -302,16 +320,18 @@ def _datetime_reason(norm: str, kind: str, sample: pd.Series,
     found = _best_date_format(texts, norm)
     if found is None or found[2] < _DATE_SHARE:
         return None
-    return f"dates ({_pct(found[2])} of sampled values parse as {found[1]})"
+    return _("dates ({share} of sampled values parse as {format})", share=_pct(found[2]),
+             format=found[1])
 
 
 def _text_or_categorical(texts: pd.Series, n_distinct: int) -> tuple[str, str]:
     share = n_distinct / len(texts)
     median_len = float(texts.str.len().median())
     if median_len >= 30 and share >= 0.5:
-        return TEXT, (f"free text (median {median_len:.0f} characters, "
-                      f"{_pct(share)} distinct): not used")
+        return TEXT, _("free text (median {n} characters, {share} distinct): not used",
+                       n=fmt_number(median_len), share=_pct(share))
     if n_distinct <= _MAX_CATEGORIES or share <= _CATEGORY_SHARE:
-        return CATEGORICAL, f"text with {_count(n_distinct, 'distinct value')}"
-    return TEXT, (f"text with many different values ({n_distinct} of {len(texts)} sampled): "
-                  "not used")
+        return CATEGORICAL, ngettext("text with {n} distinct value", "text with {n} distinct values",
+                                     n_distinct)
+    return TEXT, _("text with many different values ({n} of {sampled} sampled): not used",
+                   n=n_distinct, sampled=len(texts))

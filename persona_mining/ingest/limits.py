@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from ..errors import InputError
+from ..i18n import _
 from .messages import _fail
 
 
@@ -13,5 +14,5 @@ MAX_BYTES = 2 * 1024**3     # larger files are read more safely as Parquet or ag
 
 
 def _too_many_columns(fname: str, n: int) -> InputError:
-    return _fail(fname, f"has {n} columns, more than the limit of {MAX_COLUMNS}",
-                 "keep only the columns that describe customer behaviour")
+    return _fail(fname, _("has {n} columns, more than the limit of {limit}", n=n, limit=MAX_COLUMNS),
+                 _("keep only the columns that describe customer behaviour"))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .limits import MAX_BYTES
+from ..i18n import N_, _
 from .messages import _fail
 
 
@@ -21,7 +22,7 @@ EXTENSIONS = ("csv", "tsv", "txt", "dat", "parquet", "xlsx", "jsonl", "ndjson")
 _FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".dat": "csv",
             ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx",
             ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
-_FORMAT_NAMES = {"csv": "text", "parquet": "Parquet", "xlsx": "Excel .xlsx", "jsonl": "JSON Lines"}
+_FORMAT_NAMES = {"csv": N_("text"), "parquet": "Parquet", "xlsx": "Excel .xlsx", "jsonl": "JSON Lines"}
 
 
 def _load_bytes(source: Any, name: str | None) -> tuple[bytes, str]:
@@ -38,21 +39,21 @@ def _load_bytes(source: Any, name: str | None) -> tuple[bytes, str]:
     fname = _base_name(name) or path.name or str(path)
     try:
         if path.is_file() and path.stat().st_size > MAX_BYTES:
-            raise _fail(fname, f"is larger than {MAX_BYTES // 1024**3} GB",
-                        "convert it to Parquet, or aggregate it per customer first")
+            raise _fail(fname, _("is larger than {n} GB", n=MAX_BYTES // 1024**3),
+                        _("convert it to Parquet, or aggregate it per customer first"))
         return path.read_bytes(), fname
     except FileNotFoundError:
-        raise _fail(fname, "file not found", "check the path and the file name") from None
+        raise _fail(fname, _("file not found"), _("check the path and the file name")) from None
     except IsADirectoryError:
-        raise _fail(fname, "is a folder, not a file", "choose the table file inside it") from None
+        raise _fail(fname, _("is a folder, not a file"), _("choose the table file inside it")) from None
     except PermissionError:
-        raise _fail(fname, "cannot be read (permission denied)",
-                    "check the file's permissions or copy it somewhere readable") from None
+        raise _fail(fname, _("cannot be read (permission denied)"),
+                    _("check the file's permissions or copy it somewhere readable")) from None
     except OSError as exc:
-        raise _fail(fname, f"cannot be read ({exc.strerror or exc})",
-                    "check the path and try again") from None
+        raise _fail(fname, _("cannot be read ({problem})", problem=exc.strerror or exc),
+                    _("check the path and try again")) from None
     except ValueError:      # e.g. a NUL character in the path
-        raise _fail(fname, "is not a valid file path", "check the path and try again") from None
+        raise _fail(fname, _("is not a valid file path"), _("check the path and try again")) from None
 
 
 def _base_name(name: Any) -> str | None:
@@ -69,6 +70,11 @@ _MAGIC = ((b"PAR1", "parquet"), (b"PK\x03\x04", "zip"), (b"\xd0\xcf\x11\xe0", "o
           (b"\x80\x05\x95", "Python pickle"))
 
 
+KIND_WORDS = {"PNG image": N_("PNG image"), "JPEG image": N_("JPEG image"),
+              "GIF image": N_("GIF image"), "PDF document": N_("PDF document"),
+              "Python pickle": N_("Python pickle")}
+
+
 def _magic(raw: bytes) -> str | None:
     for prefix, kind in _MAGIC:
         if raw.startswith(prefix):
@@ -81,23 +87,25 @@ def _detect_format(raw: bytes, fname: str) -> str:
     ext = Path(fname).suffix.lower()
     kind = _magic(raw)
     if ext == ".xls" or kind == "ole2":
-        raise _fail(fname, "is an old Excel 97-2003 workbook (.xls)",
-                    "open it in Excel and save it as .xlsx or CSV")
+        raise _fail(fname, _("is an old Excel 97-2003 workbook (.xls)"),
+                    _("open it in Excel and save it as .xlsx or CSV"))
     if kind in ("gzip", "bzip2", "7-Zip archive"):
-        raise _fail(fname, f"is a compressed file ({kind})", "unpack it first and load the table inside")
+        raise _fail(fname, _("is a compressed file ({kind})", kind=kind),
+                    _("unpack it first and load the table inside"))
     if kind is not None and kind not in ("parquet", "zip"):
-        raise _fail(fname, f"is a {kind}, not a table",
-                    "load a CSV, Parquet, Excel .xlsx or JSON Lines file")
+        raise _fail(fname, _("is a {kind}, not a table", kind=_(KIND_WORDS.get(kind, kind))),
+                    _("load a CSV, Parquet, Excel .xlsx or JSON Lines file"))
     fmt = _FORMATS.get(ext)
     if kind == "parquet":
         return "parquet"
     if kind == "zip":
         if fmt not in (None, "xlsx", "csv", "jsonl"):
-            raise _fail(fname, "is a zip archive, not a Parquet file", "export the table again")
+            raise _fail(fname, _("is a zip archive, not a Parquet file"), _("export the table again"))
         return "xlsx"
     if fmt in ("parquet", "xlsx"):
-        raise _fail(fname, f"is not a valid {_FORMAT_NAMES[fmt]} file (the content does not match "
-                    "the extension)", "export the table again or fix the file extension")
+        raise _fail(fname, _("is not a valid {format} file (the content does not match the "
+                             "extension)", format=_(_FORMAT_NAMES[fmt])),
+                    _("export the table again or fix the file extension"))
     if fmt is not None:
         return fmt
     return "jsonl" if raw[:4096].lstrip()[:1] == b"{" else "csv"
@@ -108,9 +116,10 @@ def _format_notes(fname: str, fmt: str) -> list[str]:
     ext = Path(fname).suffix.lower()
     expected = _FORMATS.get(ext)
     if expected is None:
-        return [f"unknown file extension '{ext or '(none)'}': the content was read as "
-                f"{_FORMAT_NAMES[fmt]}"]
+        shown = ext or _("(none)")
+        return [_("unknown file extension '{ext}': the content was read as {format}",
+                  ext=shown, format=_(_FORMAT_NAMES[fmt]))]
     if expected != fmt:
-        return [f"the file name says {ext} but the content is {_FORMAT_NAMES[fmt]}: "
-                f"read as {_FORMAT_NAMES[fmt]}"]
+        return [_("the file name says {ext} but the content is {format}: read as {format}",
+                  ext=ext, format=_(_FORMAT_NAMES[fmt]))]
     return []

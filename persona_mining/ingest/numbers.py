@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..i18n import ngettext
 from .report import _ReadState
 from .values import _is_text, _sample
 
@@ -104,8 +105,14 @@ def _convert_numeric_text(df: pd.DataFrame, st: _ReadState) -> None:
         markers = int((s.isin(MISSING_MARKERS)).sum())
         if failed.any():
             example = s[failed].iloc[0]
-            st.notes.append(f"column '{col}': {int(failed.sum())} value(s) that are not numbers "
-                            f"(e.g. '{example}') were treated as missing")
+            st.notes.append(ngettext("column '{column}': {n} value that is not a number (e.g. "
+                                     "'{example}') was treated as missing",
+                                     "column '{column}': {n} values that are not numbers (e.g. "
+                                     "'{example}') were treated as missing", int(failed.sum()),
+                                     column=col, example=example))
         if markers:
-            st.notes.append(f"column '{col}': {markers} placeholder value(s) such as "
-                            f"'{s[s.isin(MISSING_MARKERS)].iloc[0]}' were treated as missing")
+            st.notes.append(ngettext("column '{column}': {n} placeholder value such as '{example}' "
+                                     "was treated as missing",
+                                     "column '{column}': {n} placeholder values such as "
+                                     "'{example}' were treated as missing", markers, column=col,
+                                     example=s[s.isin(MISSING_MARKERS)].iloc[0]))

@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 
+from ..i18n import N_, _
 from .messages import _pct
 from .values import _MAX_CATEGORIES, _sample
 
@@ -15,18 +16,18 @@ from .values import _MAX_CATEGORIES, _sample
 _PII_NAMES = (
     (r"(?:(?:first|last|full|given|family|middle|maiden|sur|customer|client|contact|user|"
      r"kunden|person|display)_?)?name|vor_?name|nach_?name|familienname|name_(?:first|last|full)",
-     "a person's name"),
+     N_("a person's name")),
     (r".*(?:^|_)(?:address|adresse|anschrift|street|strasse|straße|house_number|hausnummer)"
-     r"(?:_.*|$)", "an address"),
-    (r".*(?:^|_)e_?mail(?:_.*|$)|mail|mail_address", "an e-mail address"),
+     r"(?:_.*|$)", N_("an address")),
+    (r".*(?:^|_)e_?mail(?:_.*|$)|mail|mail_address", N_("an e-mail address")),
     (r".*(?:^|_)(?:phone|telephone|telefon|tel|mobile|mobil|handy|fax|cell)"
-     r"(?:_(?:number|nummer|nr|no))?", "a phone number"),
-    (r".*(?:^|_)(?:iban|bic|account_number|kontonummer)(?:_.*|$)", "a bank account"),
+     r"(?:_(?:number|nummer|nr|no))?", N_("a phone number")),
+    (r".*(?:^|_)(?:iban|bic|account_number|kontonummer)(?:_.*|$)", N_("a bank account")),
     (r"birthday|birth_?date|date_of_birth|dob|geburtstag|geburtsdatum|birth_day",
-     "a birth date"),
-    (r"zip|zip_?code|postal_?code|post_?code|plz|postleitzahl|postal", "a postal code"),
+     N_("a birth date")),
+    (r"zip|zip_?code|postal_?code|post_?code|plz|postleitzahl|postal", N_("a postal code")),
     (r"ssn|social_security_number|passport(?:_.*)?|tax_id|steuer_id|steuernummer|ip|ip_address",
-     "an official or network identifier"),
+     N_("an official or network identifier")),
 )
 # Names that mean personal data even when the values are plain numbers.
 _NUMERIC_PII_NAME = re.compile(
@@ -56,8 +57,8 @@ def _pii_by_name(norm: str, kind: str, n_distinct: int, n_sampled: int) -> str |
     for pattern, meaning in _PII_NAMES:
         if re.fullmatch(pattern, norm):
             if kind == "text" or (kind == "numeric" and _NUMERIC_PII_NAME.fullmatch(norm)) \
-                    or (kind == "datetime" and meaning == "a birth date"):
-                return f"column name suggests personal data ({meaning})"
+                    or (kind == "datetime" and meaning == N_("a birth date")):
+                return _("column name suggests personal data ({meaning})", meaning=_(meaning))
     return None
 
 
@@ -65,14 +66,14 @@ def _pii_by_value(texts: pd.Series) -> str | None:
     """Reason if most sampled values are e-mails, IBANs, phone numbers or street addresses."""
     texts = _sample(texts, _PII_PARSE_SAMPLE)
     checks = (
-        ("e-mail addresses", lambda t: t.str.fullmatch(_EMAIL)),
-        ("IBANs", lambda t: t.str.replace(" ", "", regex=False).str.upper().str.fullmatch(_IBAN)),
-        ("phone numbers", lambda t: t.str.fullmatch(_PHONE)
+        (N_("e-mail addresses"), lambda t: t.str.fullmatch(_EMAIL)),
+        (N_("IBANs"), lambda t: t.str.replace(" ", "", regex=False).str.upper().str.fullmatch(_IBAN)),
+        (N_("phone numbers"), lambda t: t.str.fullmatch(_PHONE)
          & t.str.count(r"\d").between(9, 15)),
-        ("street addresses", lambda t: t.str.match(_STREET, case=False)),
+        (N_("street addresses"), lambda t: t.str.match(_STREET, case=False)),
     )
     for what, test in checks:
         share = float(test(texts).fillna(False).mean())
         if share >= _PII_SHARE:
-            return f"looks like {what} ({_pct(share)} of sampled values)"
+            return _("looks like {what} ({share} of sampled values)", what=_(what), share=_pct(share))
     return None

@@ -12,6 +12,7 @@ import pandas as pd
 from .cleanup import _finish
 from .delimited import _read_text
 from .loading import _detect_format, _format_notes, _load_bytes
+from ..i18n import _
 from .messages import _fail
 from .report import IngestReport, _ReadState
 from .structured import _read_jsonl, _read_parquet, _read_xlsx
@@ -37,8 +38,8 @@ def read_table(source: str | os.PathLike | bytes, *,
     """
     raw, fname = _load_bytes(source, name)
     if not raw:
-        raise _fail(fname, "the file is empty (0 bytes)",
-                    "export the table again with a header row and one row per customer")
+        raise _fail(fname, _("the file is empty (0 bytes)"),
+                    _("export the table again with a header row and one row per customer"))
     digest = hashlib.sha256(raw).hexdigest()
     st = _ReadState(fname=fname, format=_detect_format(raw, fname))
     st.notes.extend(_format_notes(fname, st.format))

@@ -19,8 +19,11 @@ from ..errors import InputError
 from .cleanup import _clean_names
 from .encoding import _decode_check
 from .limits import MAX_COLUMNS, _too_many_columns
+from ..i18n import N_, _
 from .messages import _fail, _short
 from .report import _ReadState
+
+JSON_EXAMPLE = '{"customer_id": 1, "orders": 3}'
 
 
 def _read_parquet(raw: bytes, st: _ReadState) -> pd.DataFrame:
@@ -35,8 +38,8 @@ def _read_parquet(raw: bytes, st: _ReadState) -> pd.DataFrame:
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for broken files
-        raise _fail(st.fname, f"is not a readable Parquet file ({_short(exc)})",
-                    "export the table again as Parquet or CSV") from None
+        raise _fail(st.fname, _("is not a readable Parquet file ({problem})", problem=_short(exc)),
+                    _("export the table again as Parquet or CSV")) from None
     if not isinstance(df.index, pd.RangeIndex):
         df = df.reset_index()       # a stored index (e.g. customer_id) becomes a column
     return df
@@ -48,11 +51,11 @@ def _read_xlsx(raw: bytes, st: _ReadState) -> pd.DataFrame:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             is_workbook = "xl/workbook.xml" in zf.namelist()
     except Exception:  # noqa: BLE001 - BadZipFile, NotImplementedError, OSError, ...
-        raise _fail(st.fname, "is not a readable Excel .xlsx file (broken zip container)",
-                    "open it in Excel and save it again, or export it as CSV") from None
+        raise _fail(st.fname, _("is not a readable Excel .xlsx file (broken zip container)"),
+                    _("open it in Excel and save it again, or export it as CSV")) from None
     if not is_workbook:
-        raise _fail(st.fname, "is a zip archive, not an Excel workbook",
-                    "unpack it, or save the table as .xlsx or CSV")
+        raise _fail(st.fname, _("is a zip archive, not an Excel workbook"),
+                    _("unpack it, or save the table as .xlsx or CSV"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -60,16 +63,16 @@ def _read_xlsx(raw: bytes, st: _ReadState) -> pd.DataFrame:
                 sheets = book.sheet_names
                 grid = book.parse(sheets[0], header=None)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
-        raise _fail(st.fname, f"is not a readable Excel .xlsx file ({_short(exc)})",
-                    "open it in Excel and save it again, or export it as CSV") from None
+        raise _fail(st.fname, _("is not a readable Excel .xlsx file ({problem})", problem=_short(exc)),
+                    _("open it in Excel and save it again, or export it as CSV")) from None
     if len(sheets) > 1:
-        st.notes.append(f"read the first sheet '{sheets[0]}' of {len(sheets)} "
-                        f"(not read: {', '.join(map(str, sheets[1:6]))}"
-                        f"{', …' if len(sheets) > 6 else ''})")
+        st.notes.append(_("read the first sheet '{sheet}' of {n} (not read: {others})",
+                          sheet=sheets[0], n=len(sheets),
+                          others=", ".join(map(str, sheets[1:6])) + (", …" if len(sheets) > 6 else "")))
     filled = grid.notna().any(axis=1).to_numpy()
     if not filled.any():
-        raise _fail(st.fname, f"the first sheet '{sheets[0]}' is empty",
-                    "put the table on the first sheet, with a header row")
+        raise _fail(st.fname, _("the first sheet '{sheet}' is empty", sheet=sheets[0]),
+                    _("put the table on the first sheet, with a header row"))
     grid = grid.iloc[int(np.argmax(filled)):]
     if grid.shape[1] > MAX_COLUMNS:
         raise _too_many_columns(st.fname, grid.shape[1])
@@ -96,21 +99,22 @@ def _read_jsonl(raw: bytes, st: _ReadState) -> pd.DataFrame:
     lines = text.splitlines()
     where = [i for i, line in enumerate(lines) if line.strip()]
     if not where:
-        raise _fail(st.fname, "contains no records (only empty lines)",
-                    "write one JSON object per line, e.g. {\"customer_id\": 1, \"orders\": 3}")
+        raise _fail(st.fname, _("contains no records (only empty lines)"),
+                    _("write one JSON object per line, e.g. {example}", example=JSON_EXAMPLE))
     records = _json_records(lines, where, st.fname)
     columns: dict[str, None] = {}
     for k, rec in enumerate(records):
         if type(rec) is not dict:
-            raise _fail(st.fname, f"line {where[k] + 1} is not a JSON object "
-                        f"(it is {_json_kind(rec)})",
-                        "write one object per line, e.g. {\"customer_id\": 1, \"orders\": 3}",
+            raise _fail(st.fname, _("line {line} is not a JSON object (it is {kind})",
+                                    line=where[k] + 1, kind=_json_kind(rec)),
+                        _("write one object per line, e.g. {example}", example=JSON_EXAMPLE),
                         row=where[k] + 1)
         columns.update(dict.fromkeys(rec))
         if len(columns) > MAX_COLUMNS:
             raise _too_many_columns(st.fname, len(columns))
     if not columns:
-        raise _fail(st.fname, "the records have no fields", "write one JSON object per line with fields")
+        raise _fail(st.fname, _("the records have no fields"),
+                    _("write one JSON object per line with fields"))
     return pd.DataFrame.from_records(records, columns=list(columns))
 
 
@@ -120,16 +124,19 @@ def _json_array(text: str, st: _ReadState) -> pd.DataFrame:
         records = json.loads(text)
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
-        where = f" at line {line}" if line else ""
-        raise _fail(st.fname, f"is not valid JSON{where} ({getattr(exc, 'msg', exc)})",
-                    "write one JSON object per line (JSON Lines)", row=line) from None
+        problem = getattr(exc, "msg", exc)
+        what = (_("is not valid JSON at line {line} ({problem})", line=line, problem=problem)
+                if line else _("is not valid JSON ({problem})", problem=problem))
+        raise _fail(st.fname, what, _("write one JSON object per line (JSON Lines)"),
+                    row=line) from None
     for k, rec in enumerate(records):
         if type(rec) is not dict:
-            raise _fail(st.fname, f"element {k + 1} of the JSON array is not an object "
-                        f"(it is {_json_kind(rec)})", "write one object per customer")
-    st.notes.append("read a JSON array of objects (JSON Lines is preferred for large files)")
+            raise _fail(st.fname, _("element {n} of the JSON array is not an object (it is {kind})",
+                                    n=k + 1, kind=_json_kind(rec)),
+                        _("write one object per customer"))
+    st.notes.append(_("read a JSON array of objects (JSON Lines is preferred for large files)"))
     if not records:
-        raise _fail(st.fname, "the JSON array is empty", "write one object per customer")
+        raise _fail(st.fname, _("the JSON array is empty"), _("write one object per customer"))
     columns = list(dict.fromkeys(k for rec in records for k in rec))
     if len(columns) > MAX_COLUMNS:
         raise _too_many_columns(st.fname, len(columns))
@@ -150,11 +157,12 @@ def _json_records(lines: list[str], where: list[int], fname: str) -> list[Any]:
             out.append(json.loads(lines[i]))
         except ValueError as exc:
             msg = getattr(exc, "msg", str(exc))
-            raise _fail(fname, f"line {i + 1} is not valid JSON ({msg})",
-                        "write one JSON object per line (JSON Lines)", row=i + 1) from None
+            raise _fail(fname, _("line {line} is not valid JSON ({problem})", line=i + 1, problem=msg),
+                        _("write one JSON object per line (JSON Lines)"), row=i + 1) from None
     return out
 
 
 def _json_kind(value: Any) -> str:
-    return {list: "a list", str: "a string", bool: "true/false", type(None): "null",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    kinds = {list: N_("a list"), str: N_("a string"), bool: N_("true/false"), type(None): "null",
+             int: N_("a number"), float: N_("a number")}
+    return _(kinds[type(value)]) if type(value) in kinds else type(value).__name__

@@ -172,6 +172,12 @@ def test_data_page_in_german(no_exception, german, small_csv):
     assert labels(at, "button") == ["Beispiel-Kund:innen verwenden",
                                     "Beispiel-Protokoll verwenden"]
     assert at.info[0].value.startswith("Aktuelle Daten: „small.csv“ – 1.500 Zeilen × ")
+    # the project was made in English: its saved reasons and warnings read German now
+    reasons = dict(zip(at.data_editor[0].value["column"], at.data_editor[0].value["reason"]))
+    assert reasons["customer_id"] == "benannt wie eine ID, und jeder Wert ist eindeutig"
+    assert reasons["orders_12m"].startswith("Zahlen (") and "verschiedene Werte" in reasons["orders_12m"]
+    assert [unescape(w.value) for w in at.warning] == [
+        "personenbezogene Daten werden nie verwendet oder angezeigt: email"]
     at.file_uploader(key="upload").set_value(("kunden.csv", small_csv.read_bytes(), "text/csv")).run()
     no_exception(at)
     assert unescape(at.success[0].value).startswith("„kunden.csv“ gelesen: 1.500 Zeilen × ")
