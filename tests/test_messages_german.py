@@ -103,3 +103,28 @@ def test_profiles_are_cached_per_language(small_ws):
     with language("de"):
         de = small_ws.personas()
     assert de is not en and small_ws.personas() is en
+
+
+def test_reading_errors_and_role_reasons_in_german(tmp_path):
+    import pandas as pd
+
+    from persona_mining.ingest import infer_roles, quality_report, read_table
+
+    with language("de"):
+        with pytest.raises(InputError) as e:
+            read_table(tmp_path / "fehlt.csv")
+        assert str(e.value) == "fehlt.csv: Datei nicht gefunden – prüfen Sie Pfad und Dateinamen"
+        bad = tmp_path / "kaputt.csv"
+        bad.write_text("a,b\n1,2\n3,4,5\n", "utf-8")
+        with pytest.raises(InputError, match="Zeile 3 hat 3 Felder, die Kopfzeile aber 2 "
+                                             r"\(Trennzeichen ','\) – korrigieren Sie diese Zeile"):
+            read_table(bad)
+        df = pd.DataFrame({"kunden_id": [f"K{i}" for i in range(50)],
+                           "umsatz": [float(i % 7) for i in range(50)],
+                           "email": [f"p{i}@example.org" for i in range(50)]})
+        roles = infer_roles(df)
+        reasons = {i.column: i.reason for i in roles.items}
+        assert reasons["umsatz"] == "Zahlen (7 verschiedene Werte)"
+        assert reasons["email"].startswith("sieht aus wie E-Mail-Adressen (")
+        assert "personenbezogene Daten werden nie verwendet oder angezeigt: email" in \
+            quality_report(df, roles).warnings
