@@ -24,7 +24,7 @@ from typing import Sequence
 
 from .config import METHODS, DiscoverConfig
 from .errors import InputError
-from .i18n import LANGUAGES, N_, _, fmt_number, fmt_percent, ngettext, set_language
+from .i18n import LANGUAGES, N_, _, fmt_number, fmt_percent, language, ngettext, set_language
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -32,10 +32,15 @@ EXIT_INTERNAL = 1
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    set_language(_requested_language(argv))        # usage errors too, before parsing
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    set_language(getattr(args, "lang", None))      # every message and file below in it
+    # usage errors too are in the requested language; the caller's language comes back
+    # afterwards (main is also called in-process, by tests and scripts)
+    with language(_requested_language(argv)):
+        args = build_parser().parse_args(argv)
+        set_language(getattr(args, "lang", None))      # every message and file below in it
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return args.func(args)
     except InputError as exc:

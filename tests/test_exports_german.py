@@ -37,7 +37,8 @@ def _pdf_text(data: bytes) -> list[str]:
 
 
 def test_german_pdf_reads_german(ws):
-    pages = _pdf_text(export.export_bytes(ws, "pdf", "de"))
+    data = export.export_bytes(ws, "pdf", "de")
+    pages = _pdf_text(data)
     overview, first = pages[0], pages[1]
     n = len(ws.personas())
     share = ws.personas()[0].share * 100
@@ -54,7 +55,7 @@ def test_german_pdf_reads_german(ws):
     for english in ("Share of customers", "What sets them apart", "How to recognise them",
                     "page 1 of", "Unassigned", "PERSONA 1 OF", "Made with"):
         assert english not in " ".join(pages), english
-    meta = PdfReader(io.BytesIO(export.export_bytes(ws, "pdf", "de"))).metadata
+    meta = PdfReader(io.BytesIO(data)).metadata
     assert meta.title == "Persona-Steckbriefe"
     assert current_language() == "en"                # the export did not leak its language
 
@@ -133,7 +134,9 @@ def run(*args):
                           capture_output=True, text=True, timeout=300)
 
 
-def test_cli_discover_and_export_in_german(small_csv, tmp_path):
+def test_cli_discover_and_export_in_german(small_csv, tmp_path, capsys):
+    from persona_mining.cli import main
+
     out = tmp_path / "res"
     r = run("discover", small_csv, "--out", out, "--method", "kmeans", "--k", "4",
             "--embedding", "pca", "--seed", "3", "--bootstrap", "2", "--lang", "de")
@@ -146,33 +149,42 @@ def test_cli_discover_and_export_in_german(small_csv, tmp_path):
     export.validate(doc)
     manifest = json.loads((out / "workspace" / "manifest.json").read_text("utf-8"))
     assert manifest["extras"]["language"] == "de"     # the workbench opens it in German
-    md = tmp_path / "cards.md"
-    r = run("export", out / "workspace", "--format", "md", "--out", md, "--lang", "de")
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("geschrieben: ")
+    md, pdf, en = tmp_path / "cards.md", tmp_path / "cards.pdf", tmp_path / "en.md"
+    assert main(["export", str(out / "workspace"), "--format", "md", "--out", str(md),
+                 "--lang", "de"]) == 0
+    assert capsys.readouterr().out.startswith("geschrieben: ")
     assert "### Was sie auszeichnet" in md.read_text("utf-8")
-    pdf = tmp_path / "cards.pdf"
-    assert run("export", out / "workspace", "--format", "pdf", "--out", pdf, "--lang",
-               "de").returncode == 0
+    assert main(["export", str(out / "workspace"), "--format", "pdf", "--out", str(pdf),
+                 "--lang", "de"]) == 0
     assert "Anteil der Kund:innen" in _pdf_text(pdf.read_bytes())[0]
-    r = run("export", out / "workspace", "--format", "md", "--out", tmp_path / "en.md")
-    assert r.returncode == 0 and r.stdout.startswith("written: ")      # default: English
-    assert "### What sets them apart" in (tmp_path / "en.md").read_text("utf-8")
+    capsys.readouterr()
+    assert current_language() == "en"                 # main gives the caller's language back
+    assert main(["export", str(out / "workspace"), "--format", "md", "--out", str(en)]) == 0
+    assert capsys.readouterr().out.startswith("written: ")          # default: English
+    assert "### What sets them apart" in en.read_text("utf-8")
 
 
-def test_cli_errors_in_german_keep_the_contract(tmp_path, small_csv):
-    """Exit 2 and one line on stderr, now in German."""
+def test_cli_errors_in_german_keep_the_contract(tmp_path, small_csv, capsys):
+    """Exit 2 and one line on stderr, now in German (one real process, the rest in-process)."""
+    from persona_mining.cli import main
+
     r = run("discover", tmp_path / "fehlt.csv", "--out", tmp_path / "o", "--lang", "de")
     assert r.returncode == 2 and r.stderr.count("\n") == 1
     assert r.stderr.startswith("Fehler: ") and "Datei nicht gefunden – prüfen Sie den Pfad" in r.stderr
-    r = run("export", tmp_path / "nirgends", "--format", "md", "--out", tmp_path / "x.md",
-            "--lang", "de")
-    assert r.returncode == 2 and "kein solcher Workspace-Ordner" in r.stderr
-    r = run("discover", small_csv, "--lang", "de")                      # usage error
-    assert r.returncode == 2 and r.stderr.count("\n") == 1 and r.stderr.startswith("Fehler: ")
-    assert "siehe `python -m persona_mining discover --help`" in r.stderr
-    r = run("export", tmp_path, "--format", "md", "--out", tmp_path / "x.md", "--lang", "fr")
-    assert r.returncode == 2 and "invalid choice: 'fr'" in r.stderr
+    assert main(["export", str(tmp_path / "nirgends"), "--format", "md", "--out",
+                 str(tmp_path / "x.md"), "--lang", "de"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "kein solcher Workspace-Ordner" in err
+    with pytest.raises(SystemExit) as usage:                          # no --out: a usage error
+        main(["discover", str(small_csv), "--lang", "de"])
+    err = capsys.readouterr().err
+    assert usage.value.code == 2 and err.count("\n") == 1 and err.startswith("Fehler: ")
+    assert "siehe `python -m persona_mining discover --help`" in err
+    with pytest.raises(SystemExit):
+        main(["export", str(tmp_path), "--format", "md", "--out", str(tmp_path / "x.md"),
+              "--lang", "fr"])
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
+    assert current_language() == "en"
 
 
 def test_saved_german_workspace_exports_in_english_when_asked(ws, tmp_path):
