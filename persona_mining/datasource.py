@@ -83,7 +83,7 @@ class DataSource:
             return self
         from .events import log_columns
 
-        _, columns = log_columns(self.location, self.event_config(), self.name)
+        _label, columns = log_columns(self.location, self.event_config(), self.name)
         return dataclasses.replace(self, events=self.events.completed(columns))
 
     def customer_table(self, event_config: EventConfig = EventConfig()
@@ -144,11 +144,12 @@ class Dataset:
         """The name of the project a discovery on this data starts: the file's name."""
         from . import projects
         from .errors import InputError
+        from .i18n import _
 
         try:
             return projects.safe_name(self.report.source.rsplit(".", 1)[0])
         except InputError:
-            return "Uploaded data"
+            return _("Uploaded data")
 
     @classmethod
     def of_workspace(cls, ws: Any, changes: Mapping[str, str] | None = None) -> "Dataset":

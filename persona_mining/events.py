@@ -559,7 +559,7 @@ def log_columns(source: str | os.PathLike | pd.DataFrame, config: EventConfig = 
                 name: str | None = None) -> tuple[str, list[str]]:
     """(label, column names) of an event log, read by DuckDB without loading it."""
     con = _connect(config)
-    label, _, _ = _source(con, source, name)
+    label, _sha, _fmt = _source(con, source, name)
     columns = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
     con.close()
     return label, columns

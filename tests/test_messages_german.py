@@ -72,18 +72,18 @@ def test_damaged_workspace_and_model_say_so_in_german(tmp_path):
 
 
 def test_edit_log_reads_in_the_language_of_the_reader(small_ws):
-    from persona_mining import charts
+    from persona_mining import tables
 
     pid = small_ws.personas()[0].id
     ws = small_ws.with_edit(refine.edit_set(small_ws.state(), pid, "name", "Nachteulen"))
     ws = ws.with_edit(refine.edit_set(ws.state(), pid, "pain_points", ["Lieferzeit"]))
     assert ws.edits[-1]["summary"] == f"edited pain points of {pid}"     # stored: English
     with language("de"):
-        log = charts.edit_log(ws)
+        log = tables.edit_log(ws)
         assert list(log["what"]) == [f"Pain Points von {pid} bearbeitet",
                                      f"{pid} umbenannt in „Nachteulen“"]
         assert log["when (UTC)"].iloc[0][2] == "." and ", " in log["when (UTC)"].iloc[0]
-    assert charts.edit_log(ws)["what"].iloc[1] == f"renamed {pid} to “Nachteulen”"
+    assert tables.edit_log(ws)["what"].iloc[1] == f"renamed {pid} to “Nachteulen”"
 
 
 def test_dask_tasks_carry_the_language_to_the_worker():
