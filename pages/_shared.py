@@ -300,7 +300,7 @@ def project_sidebar() -> None:
     ws = workspace()
     owner = session_owner()
     with st.sidebar:
-        st.markdown(f"**{_('Project')}**")
+        st.markdown("**" + _("Project") + "**")
         st.caption(_status(ws))
         _messages(owner)
         if CONFLICT in st.session_state:

@@ -44,9 +44,10 @@ from typing import Any, Callable, Iterator
 
 # Public, including ``_`` (the gettext convention every page and module uses for its texts).
 __all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "LANGUAGE_NAMES", "LOCALE_DIR", "DOMAIN",
-           "normalise_language", "current_language", "set_language", "language", "catalogue",
-           "reload_catalogues", "_", "gettext", "ngettext", "N_", "fmt_number", "fmt_percent",
-           "fmt_money", "fmt_date"]
+           "normalise_language", "is_supported", "preferred_language", "current_language",
+           "set_language", "language", "catalogue", "catalogue_path", "reload_catalogues", "_",
+           "gettext", "pgettext", "ngettext", "N_", "reword", "babel_locale", "fmt_number",
+           "fmt_percent", "fmt_money", "fmt_date", "fmt_datetime"]
 
 LANGUAGES = ("en", "de")
 DEFAULT_LANGUAGE = "en"
@@ -387,10 +388,3 @@ def _missing_time(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError, ImportError):
         return False
-
-
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_NAMES", "N_", "_", "babel_locale",
-           "catalogue", "current_language", "fmt_date", "fmt_datetime", "fmt_money",
-           "fmt_number", "fmt_percent", "gettext", "is_supported", "language", "ngettext",
-           "normalise_language", "pgettext", "preferred_language", "reload_catalogues", "reword",
-           "set_language"]

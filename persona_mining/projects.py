@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import atomic
+from . import atomic, refine
 from . import workspace as wsmod
 from .errors import InputError, ModelError
 from .i18n import _
@@ -354,7 +354,7 @@ def combine(base: Workspace, ours: Workspace, saved: dict[str, Any], *, name: st
         there = theirs_set[(both[0]["persona"], both[0]["field"])]
         there = ", ".join(map(str, there)) if isinstance(there, list) else str(there)
         raise conflict(_("the {field} of persona {persona} was changed here and elsewhere "
-                         "(there: “{there}”)", field=both[0]["field"].replace("_", " "),
+                         "(there: “{there}”)", field=refine.field_word(both[0]["field"]),
                          persona=both[0]["persona"],
                          there=there if len(there) <= 80 else there[:79] + "…"))
     extras = dict(saved["extras"])

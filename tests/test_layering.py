@@ -54,9 +54,6 @@ def test_importing_the_whole_library_loads_no_streamlit():
     assert r.stdout.strip() == "[]", r.stdout
 
 
-GETTEXT = {"_"}       # i18n's translate function: public under gettext's conventional name
-
-
 def _private_uses(path: Path) -> list[str]:
     """Imports of underscore names (or modules) from persona_mining, names a package does
     not export in its __all__, and `module._name` on a persona_mining module. An underscore
