@@ -250,6 +250,7 @@ def test_sidebar_in_german(no_exception, small_ws):
     projects.save_project(small_ws, "alpha")
     projects.save_project(small_ws, "test")
     at = AppTest.from_file(str(ROOT / "tests/app/sidebar_app.py"), default_timeout=120)
+    at.session_state["_owner"] = projects.LOCAL_OWNER      # as a browser key would
     at.context = {"locale": "de-DE"}
     at.run()
     no_exception(at)
@@ -257,6 +258,7 @@ def test_sidebar_in_german(no_exception, small_ws):
     assert "**Projekt**" in text
     assert "Geöffnet: test · 1.500 Kund:innen · 4 Personas · 0 Änderungen (automatisch " \
            "gespeichert)" in text
+    assert "Freigabe und wer das sieht" in labels(at, "expander")
     assert labels(at, "selectbox") == ["Anderes Projekt öffnen"]
     assert at.selectbox(key="project_choice").placeholder == "gespeichertes Projekt wählen"
-    assert set(labels(at, "button")) == {"Projekt öffnen", "Kopie speichern"}
+    assert set(labels(at, "button")) == {"Projekt öffnen", "Kopie speichern", "Freigabelink erstellen"}

@@ -12,6 +12,7 @@ def sidebar(locale: str | None = None):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "tests/app/sidebar_app.py"), default_timeout=120)
+    at.session_state["_owner"] = projects.LOCAL_OWNER      # as a browser key would
     if locale:
         at.context = {"locale": locale}
     return at.run()
@@ -46,6 +47,16 @@ def test_the_switch_is_kept_in_the_project_and_reopened_with_it(no_exception, sm
     assert again.session_state["language"] == "de"       # the project's language wins
     switch(again, "en")
     assert projects.open_project("kunden").extras["language"] == "en"
+
+
+def test_the_unsaved_sample_is_not_written_for_a_language_switch(no_exception):
+    """A visitor who only looks (and switches language) leaves nothing on disk."""
+    at = sidebar("en-GB")
+    assert at.session_state["project"] == "Sample customers"
+    switch(at, "de")
+    no_exception(at)
+    assert at.session_state["workspace"].extras["language"] == "de"
+    assert projects.list_projects(owner=projects.LOCAL_OWNER) == []
 
 
 def test_opening_another_project_takes_its_language(no_exception, small_ws):
