@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .i18n import N_, _, fmt_percent
+from .i18n import N_, _, fmt_percent, pgettext
 from .profile import UNASSIGNED, fmt, humanize
 
 
@@ -22,8 +22,6 @@ def unassigned_label() -> str:
 
 STABILITY_WORDS = {"stable": N_("stable"), "shaky": N_("shaky"), "unstable": N_("unstable"),
                    "not measured": N_("not measured")}
-LINEAGE_WORDS = {"kept": N_("kept"), "changed": N_("changed"), "new": N_("new"),
-                 "gone": N_("gone")}
 
 
 def stability_word(label: str) -> str:
@@ -33,8 +31,13 @@ def stability_word(label: str) -> str:
 
 
 def lineage_word(status: str) -> str:
-    """'kept' / 'changed' / 'new' / 'gone' since the last discovery, in words."""
-    return _(LINEAGE_WORDS[status]) if status in LINEAGE_WORDS else str(status or "")
+    """'kept' / 'changed' / 'new' / 'gone' since the last discovery, in words (with a
+    context: 'new' alone is also a persona-name adjective, 'neue' in German)."""
+    words = {"kept": pgettext("since last run", "kept"),
+             "changed": pgettext("since last run", "changed"),
+             "new": pgettext("since last run", "new"),
+             "gone": pgettext("since last run", "gone")}
+    return words.get(status, str(status or ""))
 
 
 def feature_label(feature: str) -> str:

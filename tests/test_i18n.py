@@ -165,27 +165,58 @@ def test_no_translation_inside_a_translation_call():
     assert not nested, "translator call inside a translator call:\n" + "\n".join(nested)
 
 
-def _binds_underscore(tree: ast.AST) -> list[int]:
-    """Lines that assign the name ``_`` (``a, _ = …``, ``for _, x in …``, ``with … as _``)."""
+SCOPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp,
+          ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _own_nodes(scope: ast.AST):
+    """The nodes of a scope, not those of the scopes nested in it."""
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, SCOPES):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _shadowing(tree: ast.AST) -> list[int]:
+    """Lines where a scope binds ``_`` (``a, _ = …``, ``for _, x in …``) and calls ``_()``
+    within it: there _() is no longer the translation (a comprehension that binds ``_`` and
+    translates nothing is harmless)."""
     lines = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
-            lines.append(node.lineno)
+    for scope in ast.walk(tree):
+        if not isinstance(scope, SCOPES):
+            continue
+        binds = [n.lineno for n in _own_nodes(scope) if isinstance(n, ast.Name) and n.id == "_"
+                 and isinstance(n.ctx, ast.Store)]
+        if binds and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                         and n.func.id == "_" for n in ast.walk(scope)):
+            lines += binds
     return lines
 
 
 def test_nothing_hides_the_translation_function():
     """``b1, b2, _ = st.columns(3)`` would replace _() for the rest of the page (or a
-    function), and the next text would fail: modules using _() never bind the name."""
+    function), and the next text would fail."""
     problems = []
     for path in _python_files("persona_mining", "pages", "app.py"):
-        tree = ast.parse(path.read_text("utf-8"))
-        uses = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_"
-                   for n in ast.walk(tree))
-        if uses:
-            problems += [f"{path.relative_to(ROOT)}:{line}" for line in _binds_underscore(tree)]
+        problems += [f"{path.relative_to(ROOT)}:{line}"
+                     for line in _shadowing(ast.parse(path.read_text("utf-8")))]
     assert not problems, "rename the throwaway variable `_` (e.g. to `_unused`):\n" + \
         "\n".join(problems)
+
+
+def test_the_shadowing_check_itself():
+    src = """
+a, _ = f()
+_("x")
+def g():
+    return [i for i, _ in pairs]
+def h():
+    for _, v in items:
+        print(_("y"))
+"""
+    assert _shadowing(ast.parse(src)) == [2, 7]
 
 
 # Streamlit calls and which of their arguments a user reads.

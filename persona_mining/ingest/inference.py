@@ -241,8 +241,9 @@ def _infer_column(s: pd.Series, norm: str) -> tuple[str, str]:
         return DATETIME, date
     if kind == "numeric" and _CODE_NAME.search(norm) and n_distinct <= _MAX_CODES \
             and _whole_numbers(sample):
-        return CATEGORICAL, (f"whole numbers named like codes of a category "
-                             f"({_count(n_distinct, 'distinct value')})")
+        return CATEGORICAL, ngettext("whole numbers named like codes of a category ({n} distinct "
+                                     "value)", "whole numbers named like codes of a category "
+                                     "({n} distinct values)", n_distinct)
     if kind == "numeric":
         if len(sample) < len(values):
             return NUMERIC, ngettext("numbers ({n} distinct value in the sample)",
