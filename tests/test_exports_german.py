@@ -85,7 +85,10 @@ def test_json_records_its_language_and_keeps_neutral_keys(ws):
     for a, b in zip(de["personas"], en["personas"]):              # enumerations stay neutral
         assert a["stability_label"] == b["stability_label"] in ("stable", "shaky", "unstable",
                                                                  "not measured")
-        assert a["origin"] == b["origin"] and a["id"] == b["id"] and a["name"] == b["name"]
+        assert a["origin"] == b["origin"] and a["id"] == b["id"] and a["size"] == b["size"]
+    # the texts are the language's: a suggested name differs, the team's name stays as written
+    assert de["personas"][0]["name"] == en["personas"][0]["name"] == NAME
+    assert de["personas"][1]["suggested_name"] != en["personas"][1]["suggested_name"]
 
 
 def test_documents_without_a_language_still_read_and_import(ws):
