@@ -15,7 +15,8 @@ own categorical distribution, independent of the rest given the persona.
 
 For two groups A and B the evidence for keeping them apart is the classification
 log-likelihood gained by describing them as two personas instead of one, minus what the
-split itself costs (the entropy of the split), per customer. Under this model a split
+split itself costs (the entropy of the split) and what any split gains by chance (half
+its extra parameters), per customer of the smaller group. Under this model a split
 along an attribute that varies independently within a persona (region 75 % "Nord", the
 rest elsewhere) gains exactly what it costs: nothing. A split along a real difference in
 behaviour gains a lot. The merge sequence is kept: it is the "how many personas" curve
@@ -51,9 +52,9 @@ class FactModel:
     """The behaviour features as the merge criterion sees them.
 
     ``continuous`` (n x d) is the Gaussian block; ``codes`` (n x m) holds one categorical
-    code per discrete fact, ``levels`` the number of codes of each; ``names`` and
-    ``kinds`` say which input column every continuous dimension / discrete fact comes
-    from (for the reasons shown to users).
+    code per discrete fact, ``levels`` the number of codes of each; ``continuous_names``
+    and ``discrete_names`` say which input column(s) every continuous dimension and
+    discrete fact comes from (for the reasons shown to users).
     """
 
     continuous: np.ndarray
@@ -75,11 +76,10 @@ class FactModel:
 
 def fact_model(X: np.ndarray, prep: FeaturePreprocessor, seed: int = 0) -> FactModel:
     """Split the model matrix into the Gaussian block and discrete facts (see module doc)."""
-    cont, cont_names, codes, levels, names, weights = [], [], [], [], [], []
+    cont, cont_names, codes, names, weights = [], [], [], [], []
 
     def discrete(code: np.ndarray, name: str, weight: float) -> None:
         codes.append(code.astype(np.int64))
-        levels.append(int(code.max()) + 1 if len(code) else 1)
         names.append(name)
         weights.append(weight)
 

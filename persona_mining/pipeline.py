@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import refine
-from .cluster import SUGGEST_SAMPLE, ClusterResult, cluster, fit_labels, suggest_k
+from .cluster import ClusterResult, cluster, fit_labels, suggest_k
 from .consolidate import FactModel, consolidate, fact_model
 from .config import DiscoverConfig
 from .datasource import DataSource, Dataset, id_column
@@ -29,6 +29,7 @@ from .workspace import Workspace, make_provenance
 ProgressFn = Callable[[str, float], None]
 STAGES = ("read", "roles", "features", "embedding", "clustering", "stability", "profiles")
 MAX_SHOWN_K = 20      # the "how many personas" view lists at most this many
+HOW_MANY_SAMPLE = 1_500   # customers the silhouette per number of personas is measured on
 
 
 def discover(source: DataSource | Dataset | str | os.PathLike | bytes,
@@ -165,7 +166,7 @@ def how_many_table(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig,
         return suggest_k(Z, "gmm" if config.method == "gmm" else "kmeans", seed=config.seed)
     cons = result.consolidation
     rng = np.random.default_rng(config.seed)
-    idx = rng.choice(len(Z), min(len(Z), SUGGEST_SAMPLE), replace=False)
+    idx = rng.choice(len(Z), min(len(Z), HOW_MANY_SAMPLE), replace=False)
     rows = []
     for m in cons.merges:
         if m.n_before > MAX_SHOWN_K:
