@@ -15,7 +15,8 @@ own categorical distribution, independent of the rest given the persona.
 
 For two groups A and B the evidence for keeping them apart is the classification
 log-likelihood gained by describing them as two personas instead of one, minus what the
-split itself costs (the entropy of the split), per customer. Under this model a split
+split itself costs (the entropy of the split) and what any split gains by chance (half
+its extra parameters), per customer of the smaller group. Under this model a split
 along an attribute that varies independently within a persona (region 75 % "Nord", the
 rest elsewhere) gains exactly what it costs: nothing. A split along a real difference in
 behaviour gains a lot. The merge sequence is kept: it is the "how many personas" curve
@@ -33,13 +34,14 @@ import numpy as np
 from .features import FeaturePreprocessor
 
 DISCRETE_MAX_VALUES = 12     # a numeric column with at most this many values is a category here
-RIDGE = 0.1                  # variance floor in standardised units: spikes (all zeros) are not magic
+RIDGE = 0.05                 # variance floor in standardised units: spikes (all zeros) are not magic
 CONTINUOUS_MAX_DIMS = 40     # wider continuous blocks are reduced by PCA first
 STATS_SAMPLE = 50_000        # sufficient statistics from at most this many customers
+SPIKE_SHARE = 0.1            # a value this many customers share is a point mass (a fact)
 # Two groups whose split gains less than this (nats per customer of the smaller one) are
 # one persona. Calibrated on planted data from four differently built generators
-# (bench/bench_quality.py): the same-persona merges gain < 0.2, distinct personas > 0.3.
-DISTINCT_GAIN = 0.25
+# (bench/bench_quality.py, 8 data sets): together with RIDGE it gave the best worst-case ARI.
+DISTINCT_GAIN = 0.4
 # A persona set is read by people: by default at most this many personas, the most
 # distinct ones (more distinct groups are one click away in the "how many" view).
 MAX_DEFAULT_PERSONAS = 10
@@ -51,9 +53,9 @@ class FactModel:
     """The behaviour features as the merge criterion sees them.
 
     ``continuous`` (n x d) is the Gaussian block; ``codes`` (n x m) holds one categorical
-    code per discrete fact, ``levels`` the number of codes of each; ``names`` and
-    ``kinds`` say which input column every continuous dimension / discrete fact comes
-    from (for the reasons shown to users).
+    code per discrete fact, ``levels`` the number of codes of each; ``continuous_names``
+    and ``discrete_names`` say which input column(s) every continuous dimension and
+    discrete fact comes from (for the reasons shown to users).
     """
 
     continuous: np.ndarray
@@ -75,11 +77,10 @@ class FactModel:
 
 def fact_model(X: np.ndarray, prep: FeaturePreprocessor, seed: int = 0) -> FactModel:
     """Split the model matrix into the Gaussian block and discrete facts (see module doc)."""
-    cont, cont_names, codes, levels, names, weights = [], [], [], [], [], []
+    cont, cont_names, codes, names, weights = [], [], [], [], []
 
     def discrete(code: np.ndarray, name: str, weight: float) -> None:
         codes.append(code.astype(np.int64))
-        levels.append(int(code.max()) + 1 if len(code) else 1)
         names.append(name)
         weights.append(weight)
 
@@ -102,11 +103,19 @@ def fact_model(X: np.ndarray, prep: FeaturePreprocessor, seed: int = 0) -> FactM
             full[~missing] = code
             discrete(full, step.column, step.weight)
             continue
+        values = values.copy()
         if missing.any():
             # imputed medians would form a spike that looks like a group of its own; a
             # random observed value says "unknown" without inventing structure
-            values = values.copy()
             values[missing] = rng.choice(values[~missing], int(missing.sum()))
+        spike = _spike(values) if SPIKE_SHARE < 1 else None
+        if spike is not None:
+            # a point mass (no purchases: revenue 0) is a fact of its own, a yes/no; the
+            # Gaussian sees the customers at it as unknown, so that "at the spike" is not
+            # a zero-variance group that any split around it would seem to explain
+            at = values == spike
+            discrete(at.astype(np.int64), step.column, step.weight)
+            values[at] = rng.choice(values[~at], int(at.sum()))
         # X holds the weighted column: the likelihood is scale-free but for the ridge,
         # so a weight above 1 lets finer differences count, below 1 only coarse ones
         cont.append(values)
@@ -177,6 +186,15 @@ def _redundant(a: np.ndarray, b: np.ndarray, sample: int = 20_000) -> bool:
         given_a = table / np.maximum(table.sum(axis=1, keepdims=True), 1)
     shared = (given_a >= 0.98) & (given_b >= 0.98) & (pab >= 0.01)
     return bool(shared.any())
+
+
+def _spike(values: np.ndarray) -> float | None:
+    """The value that at least SPIKE_SHARE of the customers share, if one does (and not
+    nearly all of them: then the column says little else)."""
+    uniq, counts = np.unique(values, return_counts=True)
+    top = int(counts.argmax())
+    share = counts[top] / len(values)
+    return float(uniq[top]) if SPIKE_SHARE <= share <= 0.95 else None
 
 
 def _block_codes(block: np.ndarray) -> np.ndarray:

@@ -95,10 +95,16 @@ class EventMapping:
         return EventMapping(**{**base, **self.given()})
 
 
+MIN_MIX_SHARE = 0.001
+
+
 @dataclass(frozen=True)
 class EventConfig:
     session_gap_minutes: float = 30.0
-    top_events: int = 8
+    # touchpoints (channels, roles) with a share of their own; the rest is "other". Many,
+    # so that a rare touchpoint that sets a persona apart is not lumped away; levels
+    # under MIN_MIX_SHARE of all rows are too rare to describe anyone
+    top_events: int = 30
     memory_limit: str = "3GB"
     threads: int = 2
 
@@ -419,6 +425,7 @@ def _mix(con, col: str, key: str, top: int, prefix: str,
     if fixed is None:
         levels = [r[0] for r in con.execute(
             f"SELECT {col} FROM {table} WHERE {col} IS NOT NULL GROUP BY {col} "
+            f"HAVING count(*) >= {MIN_MIX_SHARE} * (SELECT count(*) FROM {table}) "
             f"ORDER BY count(*) DESC, {col} LIMIT {top}").fetchall()]
         n_total = con.execute(f"SELECT count(DISTINCT coalesce({col}, '')) FROM {table}").fetchall()[0][0]
     else:

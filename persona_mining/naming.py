@@ -22,8 +22,8 @@ from .i18n import N_, _, current_language
 
 MIN_NAME_EFFECT = 0.3     # a trait weaker than this does not make it into a name
 _TOUCHPOINT = re.compile(r"^(event|channel|role)_share: ", re.I)
-YES = re.compile(r"^(yes|ja|true|wahr|1|y|j)$", re.I)
-NO = re.compile(r"^(no|nein|false|falsch|0|n)$", re.I)
+YES = re.compile(r"^(yes|ja|true|wahr|y|j)$", re.I)     # not 1/0: codes of a category
+NO = re.compile(r"^(no|nein|false|falsch|n)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Concept:
     min_ratio: float = 0.0   # only when the persona has at least this multiple of the average
     postfix: str | None = None   # words after a noun instead of an adjective before it
     also: str | None = None      # appended with "and" to a noun that has a "with" already
+    family: str = ""             # concepts of one family never qualify each other
 
 
 # Order matters: the first matching concept wins for a column.
@@ -56,15 +57,15 @@ CONCEPTS: tuple[Concept, ...] = (
     Concept(r"service|support|complain|beschwerde|hotline|call|anruf|kontakt|ticket", +1,
             N_("service-intensive"), N_("help seekers")),
     Concept(r"recency|days since|tage seit|since last|last (order|purchase|visit)|inactive", +1,
-            N_("lapsed"), N_("lapsed customers"), min_ratio=3.0),
+            N_("lapsed"), N_("lapsed customers"), min_ratio=3.0, family="activity"),
     Concept(r"recency|days since|tage seit|since last|last (order|purchase|visit)|inactive", +1,
-            N_("occasional"), N_("occasional buyers")),
+            N_("occasional"), N_("occasional buyers"), family="activity"),
     Concept(r"recency|days since|tage seit|since last|last (order|purchase|visit)", -1,
-            N_("recently active"), N_("recent buyers")),
+            N_("recently active"), N_("recent buyers"), family="activity"),
     Concept(r"tenure|customer since|kunde seit|signup|membership|years with|dauer", +1,
-            N_("long-standing"), N_("long-standing customers")),
+            N_("long-standing"), N_("long-standing customers"), family="tenure"),
     Concept(r"tenure|customer since|kunde seit|signup|membership|years with|dauer", -1,
-            N_("new"), N_("newcomers")),
+            N_("new"), N_("newcomers"), family="tenure"),
     Concept(r"basket|order value|warenkorb|per order|avg.*(value|amount)|monetary mean", +1,
             N_("big-basket"), N_("big-basket buyers")),
     Concept(r"basket|order value|warenkorb|per order|avg.*(value|amount)|monetary mean", -1,
@@ -73,15 +74,18 @@ CONCEPTS: tuple[Concept, ...] = (
             N_("big-spending"), N_("big spenders")),
     Concept(r"revenue|spend|spent|monetary|umsatz|amount|charges|mnt|sales|value|ausgaben", -1,
             N_("low-spending"), N_("low spenders")),
-    Concept(r"between|interval|abstand", +1, N_("occasional"), N_("occasional buyers")),
-    Concept(r"between|interval|abstand", -1, N_("frequent"), N_("frequent buyers")),
+    Concept(r"between|interval|abstand", +1, N_("occasional"), N_("occasional buyers"),
+            family="activity"),
+    Concept(r"between|interval|abstand", -1, N_("frequent"), N_("frequent buyers"), family="activity"),
     Concept(r"per session|pro sitzung|pages per|seiten pro", +1, N_("thorough"), N_("thorough browsers")),
-    Concept(r"order|purchase|transaction|trx|bestell|käufe|kauf", +1, N_("frequent"), N_("frequent buyers")),
-    Concept(r"order|purchase|transaction|trx|bestell|käufe|kauf", -1, N_("occasional"), N_("occasional buyers")),
+    Concept(r"order|purchase|transaction|trx|bestell|käufe|kauf", +1, N_("frequent"), N_("frequent buyers"),
+            family="activity"),
+    Concept(r"order|purchase|transaction|trx|bestell|käufe|kauf", -1, N_("occasional"),
+            N_("occasional buyers"), family="activity"),
     Concept(r"visit|session|events|active days|login|besuch|sitzung|frequency", +1,
-            N_("highly active"), N_("frequent visitors")),
+            N_("highly active"), N_("frequent visitors"), family="activity"),
     Concept(r"visit|session|events|active days|login|besuch|sitzung|frequency", -1,
-            N_("rarely active"), N_("occasional visitors")),
+            N_("rarely active"), N_("occasional visitors"), family="activity"),
     Concept(r"categor|variety|kategorie|sortiment", +1, N_("all-round"), N_("all-round shoppers")),
     Concept(r"income|einkommen|salary|gehalt", +1, N_("affluent"), N_("affluent customers")),
     Concept(r"income|einkommen|salary|gehalt", -1, N_("budget"), N_("budget households")),
@@ -111,6 +115,7 @@ class Fragment:
     phrase: str | None = None     # tier 2: "high page values", to pair with another
     also: str | None = None       # "teenagers": added with "and" to a noun with a "with"
     has_with: bool = False        # the noun ends in a "with ..." phrase already
+    family: str = ""              # fragments of one family never qualify each other
 
 
 def fragments(traits: Sequence) -> list[Fragment]:
@@ -137,7 +142,8 @@ def best_two(frags: Sequence[Fragment]) -> list[Fragment]:
     if not frags:
         return []
     core = next((f for f in frags if f.tier == 0), frags[0])
-    rest = [f for f in frags if f is not core]
+    # "occasional frequent buyers": two readings of one behaviour do not make a name
+    rest = [f for f in frags if f is not core and not (f.family and f.family == core.family)]
     qualifier = next((f for f in rest if f.tier < 2), rest[0] if rest else None)
     return [core] + ([qualifier] if qualifier else [])
 
@@ -180,7 +186,8 @@ def _concept_fragment(c: Concept, strength: float) -> Fragment:
     return Fragment(key=c.noun, noun=_(c.noun), strength=strength,
                     adjective=_(c.adjective) if c.adjective else None,
                     postfix=_(c.postfix) if c.postfix else None,
-                    also=_(c.also) if c.also else None, has_with=c.postfix is not None)
+                    also=_(c.also) if c.also else None, has_with=c.postfix is not None,
+                    family=c.family or c.pattern)
 
 
 def _level_fragment(column: str, level: str, strength: float) -> Fragment:
@@ -198,6 +205,8 @@ def _level_fragment(column: str, level: str, strength: float) -> Fragment:
         return Fragment(key=f"{column}={level}", noun=_("customers without {what}", what=what),
                         postfix=_("without {what}", what=what), strength=strength, tier=1)
     lv = _readable(level)
+    if re.fullmatch(r"[-+]?\d+([.,]\d+)?", lv):      # a code: "browser 2", not "2"
+        lv = _("{column} {level}", column=col, level=lv)
     return Fragment(key=f"{column}={level}", adjective=_("{level}", level=lv),
                     noun=_("{level} customers", level=lv), strength=strength, tier=1)
 
@@ -259,7 +268,7 @@ def _contrast_name(pid: str, others: Sequence[str], frags: Mapping[str, Sequence
     core = best_two(own)[0]
     if theirs[core.key] >= core.strength:
         core = ranked[0]
-    rest = [f for f in ranked if f.key != core.key]
+    rest = [f for f in ranked if f.key != core.key and not (f.family and f.family == core.family)]
     return compose([core] + rest[:1])
 
 

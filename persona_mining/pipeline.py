@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import refine
-from .cluster import SUGGEST_SAMPLE, ClusterResult, cluster, fit_labels, suggest_k
+from .cluster import ClusterResult, cluster, fit_labels, suggest_k
 from .consolidate import FactModel, consolidate, fact_model
 from .config import DiscoverConfig
 from .datasource import DataSource, Dataset, id_column
@@ -30,6 +30,7 @@ from .workspace import Workspace, make_provenance
 ProgressFn = Callable[[str, float], None]
 STAGES = ("read", "roles", "features", "embedding", "clustering", "stability", "profiles")
 MAX_SHOWN_K = 20      # the "how many personas" view lists at most this many
+HOW_MANY_SAMPLE = 1_500   # customers the silhouette per number of personas is measured on
 
 
 def discover(source: DataSource | Dataset | str | os.PathLike | bytes,
@@ -132,10 +133,10 @@ def _personas_on_map(ws: Workspace, config: DiscoverConfig, timer: "_Timer",
                          config.seed, facts=facts)
     with timer("stability"):
         reruns = _reruns(Z, facts, result, config)
+        agreement = reruns.summary(result.n_clusters) if reruns is not None else {}
         if config.k is None and reruns is not None and result.consolidation is not None:
             result = _stable_choice(Z, result, reruns)
-        metrics = {**_metrics(Z, result, config), **reruns.summary(result.n_clusters)} \
-            if reruns is not None else _metrics(Z, result, config)
+        metrics = {**_metrics(Z, result, config), **agreement}
         suggestions = how_many_table(Z, result, config, reruns)
         reruns = reruns.at(result.n_clusters) if reruns is not None else None
     base_ids, carried, lineage = _identities(result, previous, ws.ids)
@@ -166,7 +167,7 @@ def how_many_table(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig,
         return suggest_k(Z, "gmm" if config.method == "gmm" else "kmeans", seed=config.seed)
     cons = result.consolidation
     rng = np.random.default_rng(config.seed)
-    idx = rng.choice(len(Z), min(len(Z), SUGGEST_SAMPLE), replace=False)
+    idx = rng.choice(len(Z), min(len(Z), HOW_MANY_SAMPLE), replace=False)
     rows = []
     for m in cons.merges:
         if m.n_before > MAX_SHOWN_K:
@@ -278,11 +279,12 @@ class _Reruns:
         return Resamples(self.index, np.stack([c.labels(k) for c in self.merges]))
 
     def summary(self, k: int) -> dict[str, Any]:
-        """How many personas the reruns chose on their own: agreement is evidence."""
-        chosen = [c.n_default for c in self.merges] if self.merges else \
+        """How many distinct personas each rerun found by the same rule, and the share of
+        reruns that found ``k`` (the number the whole data gave): agreement is evidence."""
+        found = [c.n_default for c in self.merges] if self.merges else \
             [int(len(np.unique(lab[lab >= 0]))) for lab in self.labels]
-        return {"rerun_n_personas": chosen,
-                "rerun_agreement": float(np.mean([c == k for c in chosen])) if chosen else None}
+        return {"rerun_n_distinct": found,
+                "rerun_agreement": float(np.mean([c == k for c in found])) if found else None}
 
 
 def _reruns(Z: np.ndarray, facts: FactModel | None, result: ClusterResult,
@@ -335,7 +337,10 @@ def _least_stable(Z: np.ndarray, result: ClusterResult, reruns: "_Reruns | None"
 
 def _metrics(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig) -> dict[str, Any]:
     labels = result.labels
-    return {"n_personas": result.n_clusters, "n_customers": int(len(labels)),
+    cons = result.consolidation
+    merging = {} if cons is None else {"n_candidates": cons.n_candidates,
+                                       "n_distinct": cons.n_distinct}
+    return {**merging, "n_personas": result.n_clusters, "n_customers": int(len(labels)),
             "unassigned_share": float((labels < 0).mean()),
             "noise_share_before_assignment": float((result.raw_labels < 0).mean()),
             "silhouette": silhouette(Z, labels, config.seed),

@@ -197,17 +197,28 @@ def _choice_rows(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
 _LATENT_SHARES = np.array([.25, .18, .14, .11, .09, .07, .06, .05, .035, .015])
 
 
+def _latent_centres(k: int, d: int, rng: np.random.Generator, min_gap: float = 3.5) -> np.ndarray:
+    """Persona centres: each stands out on two or three latent traits by 2.5 to 3.5 sd,
+    and no two are closer than ``min_gap`` (4.4 within-persona sd): planted personas are
+    distinct by construction, whatever the seed."""
+    for _try in range(10_000):
+        centres = np.zeros((k, d))
+        for j in range(k):
+            dims = rng.choice(d, rng.integers(2, 4), replace=False)
+            centres[j, dims] = rng.choice([-1, 1], len(dims)) * rng.uniform(2.5, 3.5, len(dims))
+        gaps = np.linalg.norm(centres[:, None] - centres[None], axis=2) + np.eye(k) * 1e9
+        if gaps.min() >= min_gap:
+            return centres
+    raise ValueError("no well-separated persona centres found; lower min_gap")
+
+
 def make_latent_mix(n: int = 10_000, *, seed: int = 41, noise_share: float = 0.05,
                     missing_share: float = 0.10) -> pd.DataFrame:
     """10 personas in a 6-d latent space seen through 18 columns (see module docstring)."""
-    rng = np.random.default_rng(seed)
     k, d = len(_LATENT_SHARES), 6
+    centres = _latent_centres(k, d, np.random.default_rng([seed, 0]))   # the same for any n
+    rng = np.random.default_rng(seed)
     code = _codes(n, _LATENT_SHARES, noise_share, rng)
-    # centres: each persona stands out on two or three latent traits, by 2.5 to 3.5 sd
-    centres = np.zeros((k, d))
-    for j in range(k):
-        dims = rng.choice(d, rng.integers(2, 4), replace=False)
-        centres[j, dims] = rng.choice([-1, 1], len(dims)) * rng.uniform(2.5, 3.5, len(dims))
     latent = rng.normal(0, 0.8, (n, d))
     planted = code < k
     latent[planted] += centres[code[planted]]

@@ -75,3 +75,16 @@ def test_compose_joins_two_with_phrases():
     frags = fragments([_t("streaming_tv", 2.0, "categorical", "Yes"),
                        _t("streaming_movies", 1.5, "categorical", "Yes")])
     assert compose(frags) == "Customers with streaming tv and streaming movies"
+
+
+def test_two_readings_of_one_behaviour_do_not_make_a_name():
+    """cc_general: low one-off purchase frequency and high instalment frequency are one
+    behaviour read twice: never 'Occasional frequent buyers'."""
+    name = _name(_t("PURCHASES_INSTALLMENTS_FREQUENCY", 2.0), _t("ONEOFF_PURCHASES_FREQUENCY", -1.8),
+                 _t("CASH_ADVANCE", -1.0))
+    assert "occasional" not in name.lower() and name.startswith("Frequent buyers")
+
+
+def test_category_codes_are_named_with_their_column():
+    assert _name(_t("Browser", 1.5, "categorical", "2")) == "Browser 2 customers"
+    assert _name(_t("Weekend", 1.5, "categorical", "1")) == "Weekend 1 customers"
