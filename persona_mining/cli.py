@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import sys
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Sequence
 
 from .config import METHODS, DiscoverConfig
 from .errors import InputError
+from .i18n import _
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -43,12 +45,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: not enough memory for this input — try --embedding pca or a smaller file",
               file=sys.stderr)
         return EXIT_INTERNAL
+    except OSError as exc:
+        if exc.errno not in _DISK_FULL or os.environ.get("PERSONA_MINING_DEBUG"):
+            raise
+        print(f"error: {_disk_full(exc)}", file=sys.stderr)      # the user can fix it
+        return EXIT_BAD_INPUT
     except Exception as exc:  # noqa: BLE001 - the contract is: no traceback, one line
         if os.environ.get("PERSONA_MINING_DEBUG"):
             raise
         print(f"internal error: {type(exc).__name__}: {_one_line(str(exc))} "
               "(set PERSONA_MINING_DEBUG=1 for details and please report it)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _disk_full(exc: OSError) -> str:
+    """One line for a full disk (or quota), naming the file being written if known."""
+    where = _(" while writing {file}", file=exc.filename) if exc.filename else ""
+    return _("the disk is full ({reason}){where} — free some space or write elsewhere, "
+             "then run the command again", reason=exc.strerror or "no space left", where=where)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -342,6 +359,9 @@ def _writing(target: str, write) -> None:
     try:
         write()
     except OSError as exc:
+        if exc.errno in _DISK_FULL:
+            raise InputError(_("--out {path}: {problem}", path=target,
+                               problem=_disk_full(exc))) from None
         raise InputError(f"--out {target}: cannot write there ({exc.strerror or exc}) — choose "
                          "another path") from None
 

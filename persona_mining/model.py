@@ -37,9 +37,10 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from . import refine
+from . import refine, safe_read
 from .errors import InputError, ModelError
 from .features import FeaturePreprocessor
+from .i18n import _
 from .ingest import ColumnRoles, coerce_types
 from .roles import CATEGORICAL, DATETIME
 from .workspace import Workspace, file_sha256, manifest_digest, package_versions
@@ -242,6 +243,7 @@ def load(directory: str | os.PathLike) -> PersonaModel:
     directory = Path(directory)
     if directory.is_file() and directory.suffix.lower() == ".zip":
         return _load_zip(directory)
+    _check_sizes(directory)
     m = _read_manifest(directory)
     _check_files(directory, m)
     try:
@@ -256,6 +258,8 @@ def load(directory: str | os.PathLike) -> PersonaModel:
 
 
 def _from_manifest(directory: Path, m: Mapping[str, Any]) -> PersonaModel:
+    # headers first: an array may declare 80 GB in a file of a few KB
+    safe_read.check_npz(directory / "arrays.npz", MAX_ARRAY_BYTES, error=ModelError)
     try:
         with np.load(directory / "arrays.npz", allow_pickle=False) as a:
             R, codes, thresholds = a["reference"], a["codes"], a["thresholds"]
@@ -279,18 +283,40 @@ def _from_manifest(directory: Path, m: Mapping[str, Any]) -> PersonaModel:
 def _load_zip(path: Path) -> PersonaModel:
     import zipfile
 
+    safe_read.regular_file(path, MAX_ARRAY_BYTES, error=ModelError)
     try:
         with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory() as tmp:
             names = z.namelist()
+            entries = {}
             for name in ("manifest.json", "arrays.npz"):     # these two only; never a path
                 # at the top, or in one folder (a zipped model directory)
                 found = [n for n in names if n == name or (n.endswith("/" + name) and n.count("/") == 1)]
                 if len(found) != 1:
                     raise ModelError(f"{path}: no {name} inside — not a persona model .zip")
-                (Path(tmp) / name).write_bytes(z.read(found[0]))
+                entries[name] = z.getinfo(found[0])
+            # declared sizes and compression ratios first; then copied in chunks, never
+            # held in memory (a 2 MB zip may claim a 2 GB entry)
+            for name, info in entries.items():
+                limit = MAX_MANIFEST_BYTES if name == "manifest.json" else MAX_ARRAY_BYTES
+                safe_read.check_zip(z, name=path.name, max_entry=limit, max_total=limit,
+                                    members=[info.filename], error=ModelError)
+                safe_read.extract_member(z, info, Path(tmp) / name)
             return load(tmp)
     except zipfile.BadZipFile:
         raise ModelError(f"{path}: not a readable .zip — download the model again") from None
+
+
+MAX_MANIFEST_BYTES = 256 << 20   # preprocessing and drift baseline of 10,000 columns fit many times
+MAX_ARRAY_BYTES = 4 << 30        # the reference: 200,000 customers x 1,000 features as float32 is 0.8 GB
+
+
+def _check_sizes(directory: Path) -> None:
+    """Before anything of a model is read: regular files (not a link to /dev/zero) of
+    bounded size. (The array headers are checked after the checksums, before loading.)"""
+    for name, limit in (("manifest.json", MAX_MANIFEST_BYTES), ("arrays.npz", MAX_ARRAY_BYTES)):
+        if (directory / name).exists():
+            safe_read.regular_file(directory / name, limit, error=ModelError,
+                                   todo=_("make the model again from its workspace"))
 
 
 def _read_manifest(directory: Path) -> dict[str, Any]:

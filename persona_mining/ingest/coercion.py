@@ -37,8 +37,39 @@ def coerce_types(df: pd.DataFrame, roles: ColumnRoles) -> pd.DataFrame:
     return out
 
 
+ABSURD_VALUE = 1e15         # no count, amount or rate of one customer is this large ...
+ABSURD_FACTOR = 1e9         # ... when it is also a billion times the column's typical size
+
+
 def _to_float(s: pd.Series) -> pd.Series:
-    """float64; text is parsed with the column's own number convention (NaN if not a number)."""
+    """float64; text is parsed with the column's own number convention (NaN if not a number).
+
+    Unusable numbers are missing values (:func:`unusable_numbers`; the quality report
+    counts them): no customer has infinite revenue, and one typo like 1e200 among
+    amounts around 100 would otherwise decide the column's scale and every average.
+    """
+    x = _to_float_raw(s)
+    infinite, absurd = unusable_numbers(x.to_numpy())
+    return x.mask(infinite | absurd)
+
+
+def unusable_numbers(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the infinite values (``inf``, ``-inf``, numbers too long for a float) and
+    of the absurd ones: at least :data:`ABSURD_VALUE` and :data:`ABSURD_FACTOR` times
+    the median size of the column (so a column of nanosecond timestamps or of amounts in
+    a currency with large numbers keeps its values)."""
+    infinite = np.isinf(x)
+    finite = np.isfinite(x)
+    size = np.abs(np.where(finite, x, 0.0))
+    absurd = size >= ABSURD_VALUE
+    if absurd.any():
+        typical = float(np.median(size[finite]))
+        absurd &= size >= ABSURD_FACTOR * max(typical, 1.0)
+    return infinite, absurd
+
+
+def _to_float_raw(s: pd.Series) -> pd.Series:
+    """float64 as parsed, infinite values kept (for counting them)."""
     kind = _kind(s)
     if kind in ("numeric", "bool"):
         return s.astype("float64")
