@@ -132,10 +132,14 @@ class FeaturePreprocessor:
     # -- transforming ------------------------------------------------------------
     def transform(self, df: pd.DataFrame) -> np.ndarray:
         """Matrix (n_customers x n_features, float32) in the order of ``features_``."""
-        blocks = [_transform_step(s, df) for s in self.steps_]
-        if not blocks:
-            return np.zeros((len(df), 0), dtype=np.float32)
-        return np.hstack(blocks).astype(np.float32, copy=False)
+        # filled block by block: a wide table (10,000 columns) never exists twice as float64
+        out = np.empty((len(df), len(self.features_)), dtype=np.float32)
+        at = 0
+        for s in self.steps_:
+            block = _transform_step(s, df)
+            out[:, at:at + block.shape[1]] = block
+            at += block.shape[1]
+        return out
 
     def fit_transform(self, df: pd.DataFrame) -> np.ndarray:
         return self.fit(df).transform(df)

@@ -18,7 +18,11 @@ later version of persona-mining.
 
 On disk (a directory): ``manifest.json`` (format and version, personas, preprocessing,
 column roles, drift baseline, event-log mapping, provenance, SHA-256 of every file) and
-``arrays.npz`` (reference features as float32, labels, thresholds). The reference holds
+``arrays.npz`` (reference features as float32, labels, thresholds). For wide tables
+(thousands of product columns) the neighbours are searched in principal components of
+the features: the projection (mean and components) is stored with the arrays and the
+reference holds the customers' components (``projection`` in the manifest; optional,
+models of narrow tables have none). The reference holds
 transformed behaviour features of up to ``reference_size`` training customers, never ids
 or PII columns; treat a model like the workspace it came from.
 """
@@ -42,6 +46,7 @@ from .errors import InputError, ModelError
 from .features import FeaturePreprocessor
 from .i18n import _
 from .ingest import ColumnRoles, coerce_types
+from .reduce import Projection, fit_projection, needs_reduction
 from .roles import CATEGORICAL, DATETIME
 from .workspace import Workspace, file_sha256, manifest_digest, package_versions
 
@@ -94,6 +99,11 @@ class PersonaModel:
         X = np.asarray(ws.X, dtype=np.float32)
         rng = np.random.default_rng(self.seed)
         keep = _stratified(codes, self.reference_size, rng)
+        # A wide table (thousands of product columns): neighbours in principal components,
+        # as for the embedding (in the raw columns distances say little; see reduce)
+        self.projection_ = fit_projection(X, keep, self.seed) if needs_reduction(X) else None
+        if self.projection_ is not None:
+            X = self.projection_.transform(X)
         self.prep_ = ws.prep
         self.roles_ = ws.roles.to_dict()
         self.id_col_ = ws.roles.id_col
@@ -138,9 +148,12 @@ class PersonaModel:
         reference customers in that persona; 0 when unassigned)."""
         codes = np.empty(len(X), dtype=np.int32)
         conf = np.empty(len(X))
+        projection = getattr(self, "projection_", None)
         for lo in range(0, len(X), CHUNK):
-            codes[lo:lo + CHUNK], conf[lo:lo + CHUNK] = self._assign_chunk(
-                np.asarray(X[lo:lo + CHUNK], dtype=np.float32))
+            chunk = np.asarray(X[lo:lo + CHUNK], dtype=np.float32)
+            if projection is not None:
+                chunk = projection.transform(chunk)
+            codes[lo:lo + CHUNK], conf[lo:lo + CHUNK] = self._assign_chunk(chunk)
         return codes, conf
 
     def _assign_chunk(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -190,8 +203,11 @@ class PersonaModel:
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=directory.parent))
         try:
             buf = io.BytesIO()
+            projection = getattr(self, "projection_", None)
+            extra = {} if projection is None else {"projection_mean": projection.mean,
+                                                   "projection_components": projection.components}
             np.savez_compressed(buf, reference=self.reference_, codes=self.reference_codes_,
-                                thresholds=self.thresholds_)
+                                thresholds=self.thresholds_, **extra)
             (tmp / "arrays.npz").write_bytes(buf.getvalue())
             manifest = {**self._manifest(), "files": {"arrays.npz": file_sha256(tmp / "arrays.npz")}}
             manifest["manifest_sha256"] = manifest_digest(manifest)
@@ -215,6 +231,7 @@ class PersonaModel:
                 "holdout_agreement": self.holdout_agreement_,
                 "preprocessing": self.prep_.to_dict(), "roles": self.roles_,
                 "id_col": self.id_col_, "baseline": self.baseline_, "events": self.events_,
+                "projection": _projection_info(getattr(self, "projection_", None)),
                 "provenance": self.provenance_}
 
 
@@ -263,6 +280,10 @@ def _from_manifest(directory: Path, m: Mapping[str, Any]) -> PersonaModel:
     try:
         with np.load(directory / "arrays.npz", allow_pickle=False) as a:
             R, codes, thresholds = a["reference"], a["codes"], a["thresholds"]
+            info = m.get("projection")      # optional: models of narrow tables have none
+            projection = None if not info else Projection(
+                mean=a["projection_mean"], components=a["projection_components"],
+                explained_variance=float(info["explained_variance"]))
     except (ValueError, KeyError, OSError) as exc:
         raise ModelError(f"{directory / 'arrays.npz'}: not readable ({exc}) — export the model "
                          "again") from None
@@ -275,6 +296,7 @@ def _from_manifest(directory: Path, m: Mapping[str, Any]) -> PersonaModel:
     model.prep_ = FeaturePreprocessor.from_dict(m["preprocessing"])
     model.roles_, model.id_col_ = m["roles"], m.get("id_col")
     model.baseline_, model.events_, model.provenance_ = m["baseline"], m.get("events"), m["provenance"]
+    model.projection_ = projection
     _check_arrays(directory, model, R, codes, thresholds)
     model._fit_reference(R, codes, thresholds)     # as trained (recomputing gives the same)
     return model
@@ -363,6 +385,14 @@ def _check_files(directory: Path, m: Mapping[str, Any]) -> None:
 def _check_arrays(directory: Path, model: PersonaModel, R: np.ndarray, codes: np.ndarray,
                   thresholds: np.ndarray) -> None:
     n_feat, n_p = len(model.prep_.features_), len(model.persona_ids_)
+    p = model.projection_
+    if p is not None:       # the reference lives in the projection's components
+        if not (p.mean.shape == (n_feat,) and p.components.ndim == 2
+                and p.components.shape[1] == n_feat):
+            raise ModelError(f"{directory}: the projection in arrays.npz does not fit the "
+                             f"{n_feat} features of manifest.json — the model is damaged; "
+                             "export it again")
+        n_feat = p.components.shape[0]
     ok = (R.ndim == 2 and R.shape[1] == n_feat and codes.shape == (len(R),) and len(R) > 0
           and thresholds.shape == (n_p,) and codes.min() >= -1 and codes.max() < n_p)
     if not ok:
@@ -371,6 +401,13 @@ def _check_arrays(directory: Path, model: PersonaModel, R: np.ndarray, codes: np
 
 
 # -- helpers ------------------------------------------------------------------------------------
+def _projection_info(projection: Projection | None) -> dict[str, Any] | None:
+    if projection is None:
+        return None
+    return {"components": int(projection.components.shape[0]),
+            "explained_variance": round(float(projection.explained_variance), 6)}
+
+
 def _codes(labels: np.ndarray, persona_ids: tuple[str, ...]) -> np.ndarray:
     lookup = {pid: i for i, pid in enumerate(persona_ids)}
     return np.array([lookup.get(l, -1) for l in labels], dtype=np.int32)

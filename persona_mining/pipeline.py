@@ -100,7 +100,9 @@ def discover_frame(frame: pd.DataFrame, report: IngestReport,
     ws = Workspace(config=config, source=report, roles=roles, quality=quality, data=data,
                    ids=ids, prep=prep, Z=emb.embedding_, map2d=emb.map_,
                    base_labels=np.full(len(ids), -1, dtype=np.int64), base_ids=(),
-                   confidence=np.zeros(len(ids)), resamples=None, metrics={},
+                   confidence=np.zeros(len(ids)), resamples=None,
+                   # a wide table: the embedding saw principal components (see reduce)
+                   metrics={"reduction": dataclasses.asdict(emb.reduction_)} if emb.reduction_ else {},
                    suggestions=pd.DataFrame(), provenance=make_provenance(config, report.to_dict()))
     ws.memo("X", lambda: X)           # already computed: the workspace keeps it
     return _personas_on_map(ws, config, timer, previous)
@@ -129,6 +131,8 @@ def _personas_on_map(ws: Workspace, config: DiscoverConfig, timer: "_Timer",
             result = _stable_choice(Z, result, reruns)
         metrics = {**_metrics(Z, result, config), **reruns.summary(result.n_clusters)} \
             if reruns is not None else _metrics(Z, result, config)
+        if "reduction" in ws.metrics:
+            metrics["reduction"] = ws.metrics["reduction"]
         suggestions = how_many_table(Z, result, config, reruns)
         reruns = reruns.at(result.n_clusters) if reruns is not None else None
     base_ids, carried, lineage = _identities(result, previous, ws.ids)

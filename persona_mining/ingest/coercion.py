@@ -20,21 +20,26 @@ def coerce_types(df: pd.DataFrame, roles: ColumnRoles) -> pd.DataFrame:
     (UTC, tz-naive); categorical and label -> object strings (stripped, NaN missing).
     Other roles and columns without a role are unchanged.
     """
-    out = df.copy(deep=False)
-    for raw in df.columns:
-        item = roles.get(str(raw))
-        if item is None:
-            continue
-        s = df[raw]
-        if item.role == NUMERIC:
-            out[raw] = _to_float(s)
-        elif item.role == BOOLEAN:
-            out[raw] = _to_flag(s)
-        elif item.role == DATETIME:
-            out[raw] = _to_datetime(s, _norm_name(item.column))
-        elif item.role in (CATEGORICAL, LABEL):
-            out[raw] = _to_object_text(s)
+    converted = [_coerce(df.iloc[:, j], roles.get(str(raw))) for j, raw in enumerate(df.columns)]
+    # one new frame instead of setting column by column: on a table with 10,000 product
+    # columns pandas would split its blocks once per column (25 s instead of 1 s)
+    out = pd.DataFrame(dict(enumerate(converted)), index=df.index)
+    out.columns = df.columns
     return out
+
+
+def _coerce(s: pd.Series, item) -> pd.Series:
+    if item is None:
+        return s
+    if item.role == NUMERIC:
+        return _to_float(s)
+    if item.role == BOOLEAN:
+        return _to_flag(s)
+    if item.role == DATETIME:
+        return _to_datetime(s, _norm_name(item.column))
+    if item.role in (CATEGORICAL, LABEL):
+        return _to_object_text(s)
+    return s
 
 
 ABSURD_VALUE = 1e15         # no count, amount or rate of one customer is this large ...
@@ -88,10 +93,12 @@ def _to_flag(s: pd.Series) -> pd.Series:
     if kind == "bool":
         return s.astype("float64")
     if kind == "numeric":
-        x = s.astype("float64")
-        levels = np.unique(x.dropna().to_numpy())
-        if set(levels.tolist()) <= {0.0, 1.0}:
+        v = s.to_numpy(dtype="float64", na_value=np.nan)
+        x = pd.Series(v, index=s.index, name=s.name)
+        seen = v[~np.isnan(v)]
+        if ((seen == 0) | (seen == 1)).all():      # the usual case, without np.unique
             return x
+        levels = np.unique(seen)
         if len(levels) == 2:
             return (x == levels[1]).astype("float64").where(x.notna())
         return (x != 0).astype("float64").where(x.notna())

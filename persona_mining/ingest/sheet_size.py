@@ -60,9 +60,10 @@ def check_first_sheet(raw: bytes, fname: str) -> SheetSize:
                              n=fmt_number(size.columns), limit=fmt_number(MAX_COLUMNS)),
                     _delete_stray())
     if size.rows * size.columns > MAX_SHEET_CELLS:
-        raise _fail(fname, _("the first sheet's used range reaches cell {cell}: {rows} rows × "
-                             "{columns} columns, more than the limit of {limit} cells",
-                             cell=size.far_cell, rows=fmt_number(size.rows),
+        raise _fail(fname, _("the first sheet's used range is A1:{corner} ({rows} rows × "
+                             "{columns} columns), more than the limit of {limit} cells",
+                             corner=f"{_col_letters(size.columns)}{size.rows}",
+                             rows=fmt_number(size.rows),
                              columns=fmt_number(size.columns), limit=fmt_number(MAX_SHEET_CELLS)),
                     _delete_stray())
     return size
