@@ -7,6 +7,7 @@ from persona_mining import DiscoverConfig, charts, tables
 from persona_mining.cluster import suggest_k, suggested_k
 from persona_mining.config import METHODS
 from persona_mining.datasource import Dataset
+from persona_mining.i18n import _, fmt_number, fmt_percent
 from persona_mining.pipeline import STAGES, discover
 
 ws = workspace()
@@ -157,6 +158,12 @@ d.metric("Density validity (DBCV)", "—" if m.get("dbcv") is None else f"{m['db
 if ws.edits:
     st.caption("These numbers describe the discovery; the table below shows the personas after "
                f"your {plural(len(ws.edits), 'edit')}.")
+if m.get("reduction"):
+    r = m["reduction"]
+    st.caption(_("Wide table: the personas were found in {k} principal components of its "
+                 "{n} model columns (they keep {share} of the variance); traits and rules "
+                 "speak of the original columns.", k=r["components"],
+                 n=fmt_number(r["columns"]), share=fmt_percent(r["explained_variance"])))
 overview = tables.persona_overview(ws)
 if not ws.lineage:
     overview = overview.drop(columns=["since last run"])
