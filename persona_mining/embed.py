@@ -48,7 +48,10 @@ class Embedder:
         self.seed = seed
         self.fit_sample = fit_sample
 
-    def fit(self, X: np.ndarray, progress: ProgressFn | None = None) -> "Embedder":
+    def fit(self, X: np.ndarray, progress: ProgressFn | None = None,
+            weights: np.ndarray | None = None) -> "Embedder":
+        """``weights``: the user's weight of every column of ``X``, for the reduction of
+        wide matrices (which standardises the columns first)."""
         n = X.shape[0]
         rng = np.random.default_rng(self.seed)
         fit_idx = np.sort(rng.choice(n, self.fit_sample, replace=False)) if n > self.fit_sample \
@@ -56,7 +59,7 @@ class Embedder:
         self.fit_index_ = fit_idx
         self.reduction_ = None
         if self.method == "umap" and needs_reduction(X):    # thousands of columns
-            X, self.reduction_ = reduce(X, fit_idx, self.seed)
+            X, self.reduction_ = reduce(X, fit_idx, self.seed, weights=weights)
         n_comp = max(1, min(self.n_components, X.shape[1], n - 2))
         if self.method == "pca":
             self.embedding_, self.map_ = _pca(X, fit_idx, n_comp, self.seed)

@@ -46,7 +46,7 @@ from .errors import InputError, ModelError
 from .features import FeaturePreprocessor
 from .i18n import _
 from .ingest import ColumnRoles, coerce_types
-from .reduce import Projection, fit_projection, needs_reduction
+from .reduce import Projection, feature_weights, fit_projection, needs_reduction
 from .roles import CATEGORICAL, DATETIME
 from .workspace import Workspace, file_sha256, manifest_digest, package_versions
 
@@ -101,7 +101,8 @@ class PersonaModel:
         keep = _stratified(codes, self.reference_size, rng)
         # A wide table (thousands of product columns): neighbours in principal components,
         # as for the embedding (in the raw columns distances say little; see reduce)
-        self.projection_ = fit_projection(X, keep, self.seed) if needs_reduction(X) else None
+        self.projection_ = fit_projection(X, keep, self.seed, weights=feature_weights(ws.prep)) \
+            if needs_reduction(X) else None
         if self.projection_ is not None:
             X = self.projection_.transform(X)
         self.prep_ = ws.prep

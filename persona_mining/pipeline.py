@@ -17,6 +17,7 @@ from .consolidate import FactModel, consolidate, fact_model
 from .config import DiscoverConfig
 from .datasource import DataSource, Dataset, id_column
 from .embed import Embedder
+from .reduce import feature_weights
 from .errors import InputError
 from .events import EventConfig
 from .features import FeaturePreprocessor
@@ -95,7 +96,7 @@ def discover_frame(frame: pd.DataFrame, report: IngestReport,
         X = prep.transform(data)
     with timer("embedding"):
         emb = Embedder(config.embedding, config.n_components, config.n_neighbors, config.seed,
-                       config.fit_sample).fit(X, progress)
+                       config.fit_sample).fit(X, progress, weights=feature_weights(prep))
     ids = _customer_ids(frame, roles)
     ws = Workspace(config=config, source=report, roles=roles, quality=quality, data=data,
                    ids=ids, prep=prep, Z=emb.embedding_, map2d=emb.map_,
