@@ -170,6 +170,12 @@ if ws.edits:
                         "after your {n} edit.",
                         "These numbers describe the discovery; the table below shows the personas "
                         "after your {n} edits.", len(ws.edits)))
+if m.get("reduction"):
+    r = m["reduction"]
+    st.caption(_("Wide table: the personas were found in {k} principal components of its "
+                 "{n} model columns (they keep {share} of the variance); traits and rules "
+                 "speak of the original columns.", k=r["components"],
+                 n=fmt_number(r["columns"]), share=fmt_percent(r["explained_variance"])))
 overview = tables.persona_overview(ws)
 if not ws.lineage:
     overview = overview.drop(columns=["since last run"])

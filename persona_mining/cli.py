@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import errno
 import os
 import sys
 from pathlib import Path
@@ -53,6 +54,11 @@ def _run(args: argparse.Namespace) -> int:
         print(_("error: not enough memory for this input — try --embedding pca or a smaller file"),
               file=sys.stderr)
         return EXIT_INTERNAL
+    except OSError as exc:
+        if exc.errno not in _DISK_FULL or os.environ.get("PERSONA_MINING_DEBUG"):
+            raise
+        print(_("error: {message}", message=_disk_full(exc)), file=sys.stderr)      # the user can fix it
+        return EXIT_BAD_INPUT
     except Exception as exc:  # noqa: BLE001 - the contract is: no traceback, one line
         if os.environ.get("PERSONA_MINING_DEBUG"):
             raise
@@ -70,6 +76,19 @@ def _requested_language(argv: Sequence[str]) -> str | None:
         if arg.startswith("--lang="):
             return arg.split("=", 1)[1]
     return None
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _disk_full(exc: OSError) -> str:
+    """One line for a full disk (or quota), naming the file being written if known."""
+    reason = exc.strerror or "no space left"
+    if exc.filename:
+        return _("the disk is full ({reason}) while writing {file} — free some space or write "
+                 "elsewhere, then run the command again", reason=reason, file=exc.filename)
+    return _("the disk is full ({reason}) — free some space or write elsewhere, then run the "
+             "command again", reason=reason)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -385,6 +404,9 @@ def _writing(target: str, write) -> None:
     try:
         write()
     except OSError as exc:
+        if exc.errno in _DISK_FULL:
+            raise InputError(_("--out {path}: {problem}", path=target,
+                               problem=_disk_full(exc))) from None
         raise InputError(_("--out {path}: cannot write there ({reason}) — choose another path",
                            path=target, reason=exc.strerror or exc)) from None
 

@@ -32,6 +32,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .features import FeaturePreprocessor
+from .reduce import feature_weights, fit_projection, needs_reduction
 
 DISCRETE_MAX_VALUES = 12     # a numeric column with at most this many values is a category here
 RIDGE = 0.05                 # variance floor in standardised units: spikes (all zeros) are not magic
@@ -77,6 +78,8 @@ class FactModel:
 
 def fact_model(X: np.ndarray, prep: FeaturePreprocessor, seed: int = 0) -> FactModel:
     """Split the model matrix into the Gaussian block and discrete facts (see module doc)."""
+    if needs_reduction(X):
+        return _wide_fact_model(X, prep, seed)
     cont, cont_names, codes, names, weights = [], [], [], [], []
 
     def discrete(code: np.ndarray, name: str, weight: float) -> None:
@@ -129,6 +132,29 @@ def fact_model(X: np.ndarray, prep: FeaturePreprocessor, seed: int = 0) -> FactM
     return FactModel(continuous=C, codes=K, levels=np.array(levels, dtype=np.int64),
                      continuous_names=tuple(cont_names), discrete_names=tuple(names),
                      weights=np.array(weights, dtype=np.float64))
+
+
+def _wide_fact_model(X: np.ndarray, prep: FeaturePreprocessor, seed: int) -> FactModel:
+    """A wide table (thousands of product columns, see :mod:`reduce`): its principal
+    components are the Gaussian block, with no discrete facts.
+
+    As discrete facts, almost every pair of rarely bought products "shares a level"
+    (never bought), so the redundancy join would fuse them all into one fact of as many
+    levels as customers; and its pairwise check costs minutes for 3,000 columns and
+    hours for 10,000. Components keep what many products share, which is what sets
+    personas apart; each is named by the two columns that load on it most.
+    """
+    idx = np.arange(len(X)) if len(X) <= STATS_SAMPLE else \
+        np.sort(np.random.default_rng(seed).choice(len(X), STATS_SAMPLE, replace=False))
+    proj = fit_projection(X, idx, seed, CONTINUOUS_MAX_DIMS, weights=feature_weights(prep))
+    columns = [f.source for f in prep.features_]
+    names = []
+    for i, loading in enumerate(np.abs(proj.components)):
+        top = [columns[j] for j in np.argsort(-loading, kind="stable")[:2]]
+        names.append(" + ".join(top) + " + …")     # column names only: no words to translate
+    return FactModel(continuous=proj.transform(X).astype(np.float64),
+                     codes=np.zeros((len(X), 0), dtype=np.int64), levels=np.zeros(0, np.int64),
+                     continuous_names=tuple(names), discrete_names=(), weights=np.zeros(0))
 
 
 def _join_redundant(codes: list[np.ndarray], names: list[str], weights: list[float]):

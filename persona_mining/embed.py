@@ -3,7 +3,9 @@
 UMAP keeps local neighbourhoods, so density-based clustering finds personas of
 very different sizes; PCA is the fast, linear alternative. Both are seeded. For
 large inputs the embedding is fitted on a sample and the rest is transformed, so
-memory and time grow with the sample, not with the customer base.
+memory and time grow with the sample, not with the customer base. Wide matrices
+(thousands of product columns) are reduced to principal components first (see
+:mod:`persona_mining.reduce`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.neighbors import NearestNeighbors
 
+from .reduce import needs_reduction, reduce
+
 ProgressFn = Callable[[str, float], None]
 N_EPOCHS = 200      # UMAP default for n > 10k; 500 (its default below) costs 2.5x for no visible gain
 MAP_EPOCHS = 120    # the 2-D map is for looking at, starts from PCA, and converges sooner
@@ -24,7 +28,9 @@ CHUNK = 50_000
 
 
 class Embedder:
-    """scikit-learn style: ``fit(X)`` learns ``embedding_`` (n-d) and ``map_`` (2-D).
+    """scikit-learn style: ``fit(X)`` learns ``embedding_`` (n-d) and ``map_`` (2-D), and
+    ``reduction_`` (a :class:`~persona_mining.reduce.Reduction`, or None when ``X`` was
+    narrow enough for UMAP as it is).
 
     Args:
         method: "umap" or "pca".
@@ -42,12 +48,18 @@ class Embedder:
         self.seed = seed
         self.fit_sample = fit_sample
 
-    def fit(self, X: np.ndarray, progress: ProgressFn | None = None) -> "Embedder":
+    def fit(self, X: np.ndarray, progress: ProgressFn | None = None,
+            weights: np.ndarray | None = None) -> "Embedder":
+        """``weights``: the user's weight of every column of ``X``, for the reduction of
+        wide matrices (which standardises the columns first)."""
         n = X.shape[0]
         rng = np.random.default_rng(self.seed)
         fit_idx = np.sort(rng.choice(n, self.fit_sample, replace=False)) if n > self.fit_sample \
             else np.arange(n)
         self.fit_index_ = fit_idx
+        self.reduction_ = None
+        if self.method == "umap" and needs_reduction(X):    # thousands of columns
+            X, self.reduction_ = reduce(X, fit_idx, self.seed, weights=weights)
         n_comp = max(1, min(self.n_components, X.shape[1], n - 2))
         if self.method == "pca":
             self.embedding_, self.map_ = _pca(X, fit_idx, n_comp, self.seed)

@@ -20,6 +20,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from . import safe_read
 from .errors import InputError
 from .i18n import N_, _
 from .ingest import IngestReport, read_table
@@ -169,6 +170,7 @@ def _source(con, source: str | os.PathLike | pd.DataFrame, name: str | None) -> 
     if not path.exists():
         raise InputError(_("{file}: file not found — check the path", file=path))
     label = name or path.name
+    safe_read.regular_file(path, safe_read.ANY_SIZE, name=label)   # never a device or pipe
     sha = file_sha256(path)
     if path.suffix.lower() in (".parquet", ".pq"):
         con.execute(f"CREATE VIEW raw AS SELECT * FROM read_parquet({_lit(path)})")

@@ -132,10 +132,14 @@ class FeaturePreprocessor:
     # -- transforming ------------------------------------------------------------
     def transform(self, df: pd.DataFrame) -> np.ndarray:
         """Matrix (n_customers x n_features, float32) in the order of ``features_``."""
-        blocks = [_transform_step(s, df) for s in self.steps_]
-        if not blocks:
-            return np.zeros((len(df), 0), dtype=np.float32)
-        return np.hstack(blocks).astype(np.float32, copy=False)
+        # filled block by block: a wide table (10,000 columns) never exists twice as float64
+        out = np.empty((len(df), len(self.features_)), dtype=np.float32)
+        at = 0
+        for s in self.steps_:
+            block = _transform_step(s, df)
+            out[:, at:at + block.shape[1]] = block
+            at += block.shape[1]
+        return out
 
     def fit_transform(self, df: pd.DataFrame) -> np.ndarray:
         return self.fit(df).transform(df)
@@ -202,7 +206,19 @@ class FeaturePreprocessor:
 
 # -- helpers -----------------------------------------------------------------------
 def _as_float(s: pd.Series) -> np.ndarray:
-    return pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    """float64, with inf / -inf as missing (no customer value is infinite)."""
+    x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    return np.where(np.isinf(x), np.nan, x)
+
+
+def _mean_std(t: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation without overflow for values up to float's limit
+    (computed on values scaled to [-1, 1], then scaled back)."""
+    scale = float(np.max(np.abs(t))) if len(t) else 0.0
+    if not np.isfinite(scale) or scale == 0:
+        return (0.0, 0.0) if scale == 0 else (float(np.mean(t)), 0.0)
+    ts = t / scale
+    return float(ts.mean()) * scale, float(ts.std()) * scale
 
 
 def _days_since(s: pd.Series, ref_iso: str | None) -> np.ndarray:
@@ -222,7 +238,7 @@ def _fit_numeric(col: str, x: np.ndarray, kind: str, weight: float,
     if kind != "boolean":
         transform, shift, lam = _choose_transform(filled)
     t = _apply_transform(filled, transform, shift, lam)
-    mean, std = float(t.mean()), float(t.std())
+    mean, std = _mean_std(t)
     return _NumericStep(column=col, kind=kind, median=median, transform=transform, shift=shift,
                         lam=lam, mean=mean, std=std if std > 1e-12 else 1.0,
                         missing_flag=bool(missing.any()), weight=weight, reference=reference)
@@ -233,26 +249,30 @@ def _choose_transform(x: np.ndarray) -> tuple[str, float, float]:
     sample = x if len(x) <= _SKEW_SAMPLE else x[:: max(1, len(x) // _SKEW_SAMPLE)]
     if np.ptp(sample) == 0:
         return "none", 0.0, 1.0
-    skew = float(stats.skew(sample))
+    # skewness does not change with scale: scaled to [-1, 1], 1e200 cannot overflow
+    skew = float(stats.skew(sample / np.max(np.abs(sample))))
     if not np.isfinite(skew) or abs(skew) <= SKEW_THRESHOLD:
         return "none", 0.0, 1.0
     lo = float(sample.min())
     if skew > 0 and lo >= 0:
         return "log1p", 0.0, 1.0
     # Scale first: Yeo-Johnson's lambda search is unstable on raw large values.
+    scale = _mean_std(sample)[1] or 1.0
     with np.errstate(all="ignore"):
-        lam = float(stats.yeojohnson_normmax(sample / (np.std(sample) or 1.0)))
+        lam = float(stats.yeojohnson_normmax(sample / scale))
     if not np.isfinite(lam):
         return "none", 0.0, 1.0
-    return "yeo-johnson", float(np.std(sample) or 1.0), lam
+    return "yeo-johnson", scale, lam
 
 
 def _apply_transform(x: np.ndarray, transform: str, shift: float, lam: float) -> np.ndarray:
     if transform == "log1p":
         return np.log1p(np.maximum(x - shift, 0.0))
     if transform == "yeo-johnson":
-        # shift holds the scale divisor for Yeo-Johnson (see _choose_transform)
-        return stats.yeojohnson(x / shift, lmbda=lam)
+        # shift holds the scale divisor for Yeo-Johnson (see _choose_transform); a value
+        # far beyond the training range may overflow to +-inf, which is clipped later
+        with np.errstate(over="ignore", invalid="ignore"):
+            return stats.yeojohnson(x / shift, lmbda=lam)
     return x
 
 
@@ -284,7 +304,8 @@ def _raw_block(step: _NumericStep | _CategoricalStep, df: pd.DataFrame) -> np.nd
         x = _as_float(df[step.column])
     missing = np.isnan(x)
     t = _apply_transform(np.where(missing, step.median, x), step.transform, step.shift, step.lam)
-    z = np.clip((t - step.mean) / step.std, -CLIP_Z, CLIP_Z)
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = np.clip(np.nan_to_num((t - step.mean) / step.std, nan=0.0), -CLIP_Z, CLIP_Z)
     if step.kind == "boolean":
         z = np.where(missing, step.median, x)  # flags stay 0/1 like one-hot columns
     cols = [z * step.weight]

@@ -19,7 +19,11 @@ later version of persona-mining.
 On disk (a directory): ``manifest.json`` (format and version, personas, preprocessing,
 column roles, drift baseline, event-log mapping, outcome columns with their training
 figures (optional: older models have none), provenance, SHA-256 of every file) and
-``arrays.npz`` (reference features as float32, labels, thresholds). The reference holds
+``arrays.npz`` (reference features as float32, labels, thresholds). For wide tables
+(thousands of product columns) the neighbours are searched in principal components of
+the features: the projection (mean and components) is stored with the arrays and the
+reference holds the customers' components (``projection`` in the manifest; optional,
+models of narrow tables have none). The reference holds
 transformed behaviour features of up to ``reference_size`` training customers, never ids
 or PII columns; treat a model like the workspace it came from.
 """
@@ -38,11 +42,12 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from . import outcomes, refine
+from . import outcomes, refine, safe_read
 from .errors import InputError, ModelError
-from .i18n import _
 from .features import FeaturePreprocessor
+from .i18n import _
 from .ingest import ColumnRoles, coerce_types
+from .reduce import Projection, feature_weights, fit_projection, needs_reduction
 from .roles import CATEGORICAL, DATETIME
 from .workspace import Workspace, file_sha256, manifest_digest, package_versions
 
@@ -95,6 +100,12 @@ class PersonaModel:
         X = np.asarray(ws.X, dtype=np.float32)
         rng = np.random.default_rng(self.seed)
         keep = _stratified(codes, self.reference_size, rng)
+        # A wide table (thousands of product columns): neighbours in principal components,
+        # as for the embedding (in the raw columns distances say little; see reduce)
+        self.projection_ = fit_projection(X, keep, self.seed, weights=feature_weights(ws.prep)) \
+            if needs_reduction(X) else None
+        if self.projection_ is not None:
+            X = self.projection_.transform(X)
         self.prep_ = ws.prep
         self.roles_ = ws.roles.to_dict()
         self.id_col_ = ws.roles.id_col
@@ -140,9 +151,12 @@ class PersonaModel:
         reference customers in that persona; 0 when unassigned)."""
         codes = np.empty(len(X), dtype=np.int32)
         conf = np.empty(len(X))
+        projection = getattr(self, "projection_", None)
         for lo in range(0, len(X), CHUNK):
-            codes[lo:lo + CHUNK], conf[lo:lo + CHUNK] = self._assign_chunk(
-                np.asarray(X[lo:lo + CHUNK], dtype=np.float32))
+            chunk = np.asarray(X[lo:lo + CHUNK], dtype=np.float32)
+            if projection is not None:
+                chunk = projection.transform(chunk)
+            codes[lo:lo + CHUNK], conf[lo:lo + CHUNK] = self._assign_chunk(chunk)
         return codes, conf
 
     def _assign_chunk(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -194,8 +208,11 @@ class PersonaModel:
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=directory.parent))
         try:
             buf = io.BytesIO()
+            projection = getattr(self, "projection_", None)
+            extra = {} if projection is None else {"projection_mean": projection.mean,
+                                                   "projection_components": projection.components}
             np.savez_compressed(buf, reference=self.reference_, codes=self.reference_codes_,
-                                thresholds=self.thresholds_)
+                                thresholds=self.thresholds_, **extra)
             (tmp / "arrays.npz").write_bytes(buf.getvalue())
             manifest = {**self._manifest(), "files": {"arrays.npz": file_sha256(tmp / "arrays.npz")}}
             manifest["manifest_sha256"] = manifest_digest(manifest)
@@ -219,7 +236,9 @@ class PersonaModel:
                 "holdout_agreement": self.holdout_agreement_,
                 "preprocessing": self.prep_.to_dict(), "roles": self.roles_,
                 "id_col": self.id_col_, "baseline": self.baseline_, "events": self.events_,
-                "outcomes": self.outcomes_, "provenance": self.provenance_}
+                "outcomes": self.outcomes_,
+                "projection": _projection_info(getattr(self, "projection_", None)),
+                "provenance": self.provenance_}
 
 
 def model_for(ws: Workspace) -> PersonaModel:
@@ -247,6 +266,7 @@ def load(directory: str | os.PathLike) -> PersonaModel:
     directory = Path(directory)
     if directory.is_file() and directory.suffix.lower() == ".zip":
         return _load_zip(directory)
+    _check_sizes(directory)
     m = _read_manifest(directory)
     _check_files(directory, m)
     try:
@@ -262,9 +282,15 @@ def load(directory: str | os.PathLike) -> PersonaModel:
 
 
 def _from_manifest(directory: Path, m: Mapping[str, Any]) -> PersonaModel:
+    # headers first: an array may declare 80 GB in a file of a few KB
+    safe_read.check_npz(directory / "arrays.npz", MAX_ARRAY_BYTES, error=ModelError)
     try:
         with np.load(directory / "arrays.npz", allow_pickle=False) as a:
             R, codes, thresholds = a["reference"], a["codes"], a["thresholds"]
+            info = m.get("projection")      # optional: models of narrow tables have none
+            projection = None if not info else Projection(
+                mean=a["projection_mean"], components=a["projection_components"],
+                explained_variance=float(info["explained_variance"]))
     except (ValueError, KeyError, OSError) as exc:
         raise ModelError(_("{path}: not readable ({problem}) — export the model again",
                            path=directory / "arrays.npz", problem=exc)) from None
@@ -278,6 +304,7 @@ def _from_manifest(directory: Path, m: Mapping[str, Any]) -> PersonaModel:
     model.roles_, model.id_col_ = m["roles"], m.get("id_col")
     model.baseline_, model.events_, model.provenance_ = m["baseline"], m.get("events"), m["provenance"]
     model.outcomes_ = list(m.get("outcomes") or [])       # models made before outcomes: none
+    model.projection_ = projection
     _check_arrays(directory, model, R, codes, thresholds)
     model._fit_reference(R, codes, thresholds)     # as trained (recomputing gives the same)
     return model
@@ -286,20 +313,42 @@ def _from_manifest(directory: Path, m: Mapping[str, Any]) -> PersonaModel:
 def _load_zip(path: Path) -> PersonaModel:
     import zipfile
 
+    safe_read.regular_file(path, MAX_ARRAY_BYTES, error=ModelError)
     try:
         with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory() as tmp:
             names = z.namelist()
+            entries = {}
             for name in ("manifest.json", "arrays.npz"):     # these two only; never a path
                 # at the top, or in one folder (a zipped model directory)
                 found = [n for n in names if n == name or (n.endswith("/" + name) and n.count("/") == 1)]
                 if len(found) != 1:
                     raise ModelError(_("{path}: no {name} inside — not a persona model .zip",
                                        path=path, name=name))
-                (Path(tmp) / name).write_bytes(z.read(found[0]))
+                entries[name] = z.getinfo(found[0])
+            # declared sizes and compression ratios first; then copied in chunks, never
+            # held in memory (a 2 MB zip may claim a 2 GB entry)
+            for name, info in entries.items():
+                limit = MAX_MANIFEST_BYTES if name == "manifest.json" else MAX_ARRAY_BYTES
+                safe_read.check_zip(z, name=path.name, max_entry=limit, max_total=limit,
+                                    members=[info.filename], error=ModelError)
+                safe_read.extract_member(z, info, Path(tmp) / name)
             return load(tmp)
     except zipfile.BadZipFile:
         raise ModelError(_("{path}: not a readable .zip — download the model again",
                            path=path)) from None
+
+
+MAX_MANIFEST_BYTES = 256 << 20   # preprocessing and drift baseline of 10,000 columns fit many times
+MAX_ARRAY_BYTES = 4 << 30        # the reference: 200,000 customers x 1,000 features as float32 is 0.8 GB
+
+
+def _check_sizes(directory: Path) -> None:
+    """Before anything of a model is read: regular files (not a link to /dev/zero) of
+    bounded size. (The array headers are checked after the checksums, before loading.)"""
+    for name, limit in (("manifest.json", MAX_MANIFEST_BYTES), ("arrays.npz", MAX_ARRAY_BYTES)):
+        if (directory / name).exists():
+            safe_read.regular_file(directory / name, limit, error=ModelError,
+                                   todo=_("make the model again from its workspace"))
 
 
 def _read_manifest(directory: Path) -> dict[str, Any]:
@@ -356,6 +405,14 @@ def _check_files(directory: Path, m: Mapping[str, Any]) -> None:
 def _check_arrays(directory: Path, model: PersonaModel, R: np.ndarray, codes: np.ndarray,
                   thresholds: np.ndarray) -> None:
     n_feat, n_p = len(model.prep_.features_), len(model.persona_ids_)
+    p = model.projection_
+    if p is not None:       # the reference lives in the projection's components
+        if not (p.mean.shape == (n_feat,) and p.components.ndim == 2
+                and p.components.shape[1] == n_feat):
+            raise ModelError(f"{directory}: the projection in arrays.npz does not fit the "
+                             f"{n_feat} features of manifest.json — the model is damaged; "
+                             "export it again")
+        n_feat = p.components.shape[0]
     ok = (R.ndim == 2 and R.shape[1] == n_feat and codes.shape == (len(R),) and len(R) > 0
           and thresholds.shape == (n_p,) and codes.min() >= -1 and codes.max() < n_p)
     if not ok:
@@ -366,6 +423,13 @@ def _check_arrays(directory: Path, model: PersonaModel, R: np.ndarray, codes: np
 
 
 # -- helpers ------------------------------------------------------------------------------------
+def _projection_info(projection: Projection | None) -> dict[str, Any] | None:
+    if projection is None:
+        return None
+    return {"components": int(projection.components.shape[0]),
+            "explained_variance": round(float(projection.explained_variance), 6)}
+
+
 def _codes(labels: np.ndarray, persona_ids: tuple[str, ...]) -> np.ndarray:
     lookup = {pid: i for i, pid in enumerate(persona_ids)}
     return np.array([lookup.get(l, -1) for l in labels], dtype=np.int32)

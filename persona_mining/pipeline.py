@@ -17,6 +17,7 @@ from .consolidate import FactModel, consolidate, fact_model
 from .config import DiscoverConfig
 from .datasource import DataSource, Dataset, id_column
 from .embed import Embedder
+from .reduce import feature_weights
 from .errors import InputError
 from .events import EventConfig
 from .i18n import _
@@ -101,12 +102,14 @@ def discover_frame(frame: pd.DataFrame, report: IngestReport,
         X = prep.transform(data)
     with timer("embedding"):
         emb = Embedder(config.embedding, config.n_components, config.n_neighbors, config.seed,
-                       config.fit_sample).fit(X, progress)
+                       config.fit_sample).fit(X, progress, weights=feature_weights(prep))
     ids = _customer_ids(frame, roles)
     ws = Workspace(config=config, source=report, roles=roles, quality=quality, data=data,
                    ids=ids, prep=prep, Z=emb.embedding_, map2d=emb.map_,
                    base_labels=np.full(len(ids), -1, dtype=np.int64), base_ids=(),
-                   confidence=np.zeros(len(ids)), resamples=None, metrics={},
+                   confidence=np.zeros(len(ids)), resamples=None,
+                   # a wide table: the embedding saw principal components (see reduce)
+                   metrics={"reduction": dataclasses.asdict(emb.reduction_)} if emb.reduction_ else {},
                    suggestions=pd.DataFrame(),
                    provenance={**make_provenance(config, report.to_dict()),
                                "role_changes": role_changes(inferred, roles, previous, report)})
@@ -137,6 +140,8 @@ def _personas_on_map(ws: Workspace, config: DiscoverConfig, timer: "_Timer",
         if config.k is None and reruns is not None and result.consolidation is not None:
             result = _stable_choice(Z, result, reruns)
         metrics = {**_metrics(Z, result, config), **agreement}
+        if "reduction" in ws.metrics:
+            metrics["reduction"] = ws.metrics["reduction"]
         suggestions = how_many_table(Z, result, config, reruns)
         reruns = reruns.at(result.n_clusters) if reruns is not None else None
     base_ids, carried, lineage = _identities(result, previous, ws.ids)

@@ -25,6 +25,7 @@ from typing import Any, Iterator
 
 import pandas as pd
 
+from . import safe_read
 from .errors import InputError
 from .i18n import _, current_language, language
 from .model import PersonaModel
@@ -85,6 +86,8 @@ def score_dask(model: PersonaModel, source: DataSource | str | os.PathLike, clie
     path = str(source.location)
     if "://" not in path and not any(ch in path for ch in "*?[") and not Path(path).exists():
         raise InputError(_("{file}: file not found — check the path", file=path))
+    if "://" not in path and Path(path).exists():
+        safe_read.regular_file(path, safe_read.ANY_SIZE, name=Path(path).name)
     from .scoring import check_coverage
 
     name = Path(path).name

@@ -384,3 +384,41 @@ def make_event_log(n_customers: int = 3000, *, seed: int = 11) -> tuple[pd.DataF
     truth = pd.DataFrame({"customer_id": [f"K{i + 1:06d}" for i in range(n_customers)],
                           TRUTH_COLUMN: [JOURNEYS[p].name for p in persona]})
     return log, truth
+
+
+# -- wide tables: purchases per product ------------------------------------------------------
+def make_wide_purchases(n: int = 10_000, n_products: int = 3_000, *, n_personas: int = 6,
+                        seed: int = 5, mean_purchases: float = 40.0) -> pd.DataFrame:
+    """A wide, sparse customer table with planted personas: purchases per product.
+
+    Columns: ``customer_id``, ``product_0001`` … (``n_products`` counts over a year) and
+    ``true_persona``. Each persona buys mostly (80 %) from its own range of products
+    (a contiguous block of ``n_products / n_personas``, popularity falling like Zipf
+    inside it) and otherwise from everything by overall popularity; customers buy a
+    negative-binomial number of items (``mean_purchases`` on average), so almost every
+    cell is 0, as in real product-level purchase tables. Deterministic per seed.
+    """
+    if n < 1 or n_products < n_personas or n_personas < 1:
+        raise ValueError(f"need n >= 1 and n_products >= n_personas >= 1, got n={n}, "
+                         f"n_products={n_products}, n_personas={n_personas}")
+    rng = np.random.default_rng(seed)
+    persona = rng.integers(0, n_personas, n)
+    popularity = 1.0 / np.arange(1, n_products + 1) ** 0.8
+    rng.shuffle(popularity)
+    block = n_products // n_personas
+    prefs = np.empty((n_personas, n_products))
+    for p in range(n_personas):
+        own = np.zeros(n_products)
+        own[p * block:(p + 1) * block] = 1.0 / np.arange(1, block + 1) ** 0.6
+        prefs[p] = 0.8 * own / own.sum() + 0.2 * popularity / popularity.sum()
+    totals = rng.negative_binomial(3, 3 / (3 + mean_purchases), n)
+    counts = np.zeros((n, n_products), dtype=np.int32)
+    for p in range(n_personas):
+        rows = np.flatnonzero(persona == p)
+        counts[rows] = rng.multinomial(totals[rows], prefs[p]).astype(np.int32)
+    frame = pd.DataFrame(counts, columns=[f"product_{j + 1:0{max(4, len(str(n_products)))}d}"
+                                          for j in range(n_products)])
+    frame.insert(0, "customer_id", _ids(n))
+    frame[TRUTH_COLUMN] = np.array([f"range {p + 1}" for p in range(n_personas)],
+                                   dtype=object)[persona]
+    return frame

@@ -34,7 +34,7 @@ from typing import Any, Callable, Hashable, Mapping, TypeVar
 import numpy as np
 import pandas as pd
 
-from . import atomic, refine
+from . import atomic, refine, safe_read
 from .config import DiscoverConfig
 from .errors import InputError, ModelError
 from .i18n import _
@@ -253,7 +253,8 @@ def read_manifest(directory: str | os.PathLike) -> dict[str, Any]:
         raise ModelError(_("{path}: no manifest.json — this is not a saved persona workspace",
                            path=directory))
     try:
-        m = json.loads(mpath.read_bytes().decode("utf-8"))
+        # bounded: a 10 GB manifest would hold the project list of every visitor
+        m = json.loads(safe_read.read_bytes(mpath, MAX_MANIFEST_BYTES, error=ModelError).decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ModelError(_("{path}: not valid JSON ({problem}) — the workspace is damaged",
                            path=mpath, problem=_short(str(exc)))) from None
@@ -307,6 +308,7 @@ def is_complete(directory: Path) -> bool:
 def load(directory: str | os.PathLike) -> Workspace:
     """Load a saved workspace; a damaged or incompatible one raises ModelError."""
     directory = Path(directory)
+    check_sizes(directory)
     m = read_manifest(directory)
     for name, digest in m["files"].items():
         if not (directory / name).is_file():
@@ -315,6 +317,7 @@ def load(directory: str | os.PathLike) -> Workspace:
         if file_sha256(directory / name) != digest:
             raise ModelError(_("{path} does not match its checksum — the workspace was changed "
                                "outside persona-mining; re-run discovery", path=directory / name))
+    check_headers(directory, m["files"])
     try:
         ws = _build(directory, m)
         _check_arrays(ws)
@@ -388,6 +391,32 @@ def _manifest_schema() -> dict[str, Any]:
 def _short(message: str, n: int = 160) -> str:
     message = " ".join(message.split())
     return message if len(message) <= n else message[: n - 1] + "…"
+
+
+MAX_MANIFEST_BYTES = 256 << 20   # the edit log and 10,000 columns' preprocessing fit many times
+MAX_FILE_BYTES = 8 << 30         # one array or table file (a million customers: ~0.3 GB)
+
+
+def check_sizes(directory: Path) -> None:
+    """Before anything of a workspace is read: its files are regular files (not a link
+    to /dev/zero) of bounded size (safe_read). A workspace folder may come from anywhere;
+    the arrays' and tables' headers are checked after the checksums (:func:`check_headers`)."""
+    for path in sorted(directory.iterdir()) if directory.is_dir() else ():
+        if path.name == "manifest.json":
+            safe_read.regular_file(path, MAX_MANIFEST_BYTES, error=ModelError)
+        elif path.suffix in (".npz", ".parquet", ".csv"):
+            safe_read.regular_file(path, MAX_FILE_BYTES, error=ModelError)
+
+
+def check_headers(directory: Path, names: Any) -> None:
+    """The arrays and tables declare no more data than their files hold and the limits
+    allow (an .npz header may claim 80 GB in a file of a few KB)."""
+    for name in names:
+        if name.endswith(".npz"):
+            safe_read.check_npz(directory / name, MAX_FILE_BYTES, error=ModelError)
+        elif name.endswith(".parquet"):
+            safe_read.check_parquet(directory / name, MAX_FILE_BYTES, MAX_FILE_BYTES,
+                                    error=ModelError)
 
 
 def _restore_dtypes(data: pd.DataFrame) -> pd.DataFrame:

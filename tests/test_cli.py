@@ -68,9 +68,19 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[Path, list[str]]]:
     (tmp / "dup.csv").write_text("customer_id,orders,spend\n" +
                                  "\n".join(f"C{i % 40},{i},{i * 2}" for i in range(60)))
     cases["duplicate ids"] = (tmp / "dup.csv", [])
-    wide = pd.DataFrame([[i] * 5000 for i in range(20)], columns=[f"c{i}" for i in range(5000)])
+    wide = pd.DataFrame([[i] * 20_001 for i in range(20)], columns=[f"c{i}" for i in range(20_001)])
     wide.to_csv(tmp / "wide.csv", index=False)
-    cases["5,000 columns"] = (tmp / "wide.csv", [])
+    cases["20,001 columns"] = (tmp / "wide.csv", [])
+    (tmp / "oneline.csv").write_bytes(b"a,b," + b"x" * (5 << 20))
+    cases["5 MB line without a line break"] = (tmp / "oneline.csv", [])
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"], book.active["XFD1048576"] = "x", 1
+    book.save(tmp / "far.xlsx")
+    cases["xlsx with a far cell"] = (tmp / "far.xlsx", [])
+    (tmp / "zero.csv").symlink_to("/dev/zero")
+    cases["symlink to /dev/zero"] = (tmp / "zero.csv", [])
     cases["missing file"] = (tmp / "nope.csv", [])
     good = tmp / "good.csv"
     pd.DataFrame({"customer_id": [f"C{i}" for i in range(50)], "orders": range(50),
@@ -137,3 +147,65 @@ def test_a_failed_write_keeps_the_previous_outputs(small_csv, tmp_path):
     for p in (out / "personas.json", out / "assignments.csv", out / "workspace"):
         assert p.stat().st_mode & 0o777 == (0o777 if p.is_dir() else 0o666) & ~umask   # as usual
     assert not [p for p in out.rglob("*") if p.name.startswith((".tmp-", ".old-"))]
+
+
+def _with_bad_numbers(tmp_path: Path) -> Path:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n = 600
+    df = pd.DataFrame({"customer_id": range(n), "orders": rng.poisson(3, n),
+                       "revenue": rng.gamma(2, 50, n).round(2), "visits": rng.poisson(10, n)})
+    df = df.astype({"revenue": object, "visits": object})
+    df.loc[3, "revenue"], df.loc[4, "revenue"], df.loc[5, "revenue"] = "inf", "-inf", "1e200"
+    df.loc[6, "visits"] = "9" * 400                        # too long for a float: infinite
+    path = tmp_path / "numbers.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_inf_and_huge_numbers_discover_without_warnings(tmp_path):
+    path = _with_bad_numbers(tmp_path)
+    r = run("discover", path, "--out", tmp_path / "out", "--quiet", "--bootstrap", "0")
+    assert r.returncode == 0 and r.stderr == "", r.stderr     # no internal error, no RuntimeWarning
+    m = json.loads((tmp_path / "out" / "workspace" / "manifest.json").read_text("utf-8"))
+    warnings = {c["column"]: c["warnings"] for c in m["quality"]["columns"]}
+    assert any(w.startswith("2 infinite values") for w in warnings["revenue"])
+    assert any("e.g. 1e+200" in w for w in warnings["revenue"])
+    assert any(w.startswith("1 infinite value") for w in warnings["visits"])
+
+
+def test_disk_full_during_discover_is_one_line(tmp_path, small_csv, monkeypatch, capsys):
+    """A write that fails with ENOSPC (injected: no small filesystem needed) is the user's
+    to fix: exit 2, one line, no traceback."""
+    import errno
+
+    from persona_mining import cli, csvsafe
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(csvsafe, "write_csv", full)
+    code = cli.main(["discover", str(small_csv), "--out", str(tmp_path / "out"), "--quiet",
+                     "--embedding", "pca", "--method", "kmeans", "--k", "4", "--bootstrap", "0"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "the disk is full (No space left on device)" in err and "free some space" in err
+
+
+def test_disk_full_on_a_real_small_filesystem(tmp_path, small_csv):
+    """Where the test may mount a 64 KB tmpfs (root in a container), the real thing."""
+    import subprocess as sp
+
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    if sp.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)],
+              capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small filesystem here (the injected-error test covers it)")
+    try:
+        r = run("discover", small_csv, "--out", mnt / "out", "--quiet", "--embedding", "pca",
+                "--method", "kmeans", "--k", "4", "--bootstrap", "0")
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert "the disk is full" in r.stderr and "Traceback" not in r.stderr
+    finally:
+        sp.run(["umount", str(mnt)], capture_output=True)

@@ -146,6 +146,19 @@ def test_bad_imports_name_the_file_and_the_json_path(ws):
         assert message in str(err.value)
 
 
+def test_deeply_nested_or_huge_cards_are_refused_before_parsing(ws):
+    """RecursionError before: a document nested 100,000 deep; now one sentence."""
+    deep = b'{"format": "persona-mining/persona-cards", "personas": ' + b"[" * 100_000 \
+        + b"]" * 100_000 + b"}"
+    with pytest.raises(InputError, match=r"cards\.json: JSON nested 100001 levels deep, more than "
+                                         r"the limit of 64"):
+        export.read_cards(deep, "cards.json")
+    with pytest.raises(InputError, match=r"big\.json: is 21\.0 MB, more than the limit of 20\.0 MB"):
+        export.read_cards(b" " * (21 << 20), "big.json")
+    doc = export.read_cards(export.json_bytes(ws), "cards.json")      # real documents still pass
+    assert doc["personas"]
+
+
 # -- privacy ---------------------------------------------------------------------------------------
 def test_no_identifier_or_pii_in_cards_formats(edited, small_csv, pdf_text):
     src = pd.read_csv(small_csv, dtype=str)

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from .. import refine
+from .. import refine, safe_read
 from ..cards import CARDS_FORMAT, CARDS_VERSION, assignments_frame, cards_document
 from ..errors import InputError
 from ..i18n import N_, _, current_language, fmt_date, fmt_number, fmt_percent, language, ngettext
@@ -32,6 +32,7 @@ from ..i18n import N_, _, current_language, fmt_date, fmt_number, fmt_percent, l
 SCHEMA_PATH = Path(__file__).with_name("persona-cards.schema.json")
 FORMATS = ("json", "pdf", "md", "csv")
 SUFFIX = {"json": ".json", "pdf": ".pdf", "md": ".md", "csv": ".csv"}
+MAX_CARDS_BYTES = 20 << 20     # a card document is a few hundred KB; checked before parsing
 MIME = {"json": "application/json", "pdf": "application/pdf", "md": "text/markdown",
         "csv": "text/csv"}
 
@@ -89,9 +90,17 @@ def json_bytes(ws: Any) -> bytes:
 
 # -- JSON in -----------------------------------------------------------------------------------
 def read_cards(raw: bytes | str, source: str = "upload") -> dict[str, Any]:
-    """Parse and validate an exported persona-card document; InputError says what is wrong."""
+    """Parse and validate an exported persona-card document; InputError says what is wrong.
+
+    Size and nesting depth are checked before parsing (a deeply nested document would
+    exhaust Python's recursion, a huge one the server's memory)."""
+    safe_read.check_json(raw, MAX_CARDS_BYTES, name=source)
     try:
         doc = json.loads(raw)
+    except RecursionError:      # check_json bounds the depth; this is the last guard
+        raise InputError(_("{file}: the JSON is nested too deeply to read — choose a "
+                           "persona-cards JSON exported by Persona Mining", file=source),
+                         source=source) from None
     except UnicodeDecodeError:
         raise InputError(_("{source}: not a UTF-8 text file — choose a persona-cards JSON "
                            "exported by Persona Mining", source=source), source=source) from None

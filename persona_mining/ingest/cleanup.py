@@ -12,8 +12,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .limits import MAX_COLUMNS, _too_many_columns
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, fmt_number, ngettext
+from .limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, _too_many_cells, _too_many_columns
 from .messages import _fail
 from .numbers import _convert_numeric_text
 from .report import _ReadState
@@ -54,6 +54,8 @@ def _finish(df: pd.DataFrame, st: _ReadState) -> pd.DataFrame:
     """Same clean-up for every format: names, dtypes, empty rows/columns, numbers."""
     if df.shape[1] > MAX_COLUMNS:
         raise _too_many_columns(st.fname, df.shape[1])
+    if df.shape[0] * df.shape[1] > MAX_CELLS:
+        raise _too_many_cells(st.fname, df.shape[0], df.shape[1])
     if df.shape[1] == 0:
         raise _fail(st.fname, _("contains no columns"), _("export the table again with a header row"))
     df.columns = _clean_names(list(df.columns), st)
@@ -65,6 +67,7 @@ def _finish(df: pd.DataFrame, st: _ReadState) -> pd.DataFrame:
     if nested:
         st.notes.append(_("nested values (lists/objects) kept as text in: {columns}",
                           columns=", ".join(nested[:10])))
+    _drop_long_cells(df, st)
     if len(df) == 0:
         what = _("has a header but no data rows") if st.format in ("csv", "xlsx") else _("has no rows")
         raise _fail(st.fname, what, _("add one row per customer below the header"))
@@ -86,6 +89,29 @@ def _finish(df: pd.DataFrame, st: _ReadState) -> pd.DataFrame:
     if st.decimal is None and st.format == "csv":
         st.decimal = "."
     return df
+
+
+def _drop_long_cells(df: pd.DataFrame, st: _ReadState) -> None:
+    """Text cells longer than MAX_CELL_CHARS become missing, with a note naming the column
+    and the first row: no customer attribute is that long (it is a broken export, a
+    pasted file or an attack), and kept it would be stored, shown and one-hot encoded."""
+    for col in df.columns:
+        s = df[col]
+        if not (isinstance(s.dtype, pd.StringDtype) or s.dtype == object):
+            continue
+        lengths = s.str.len()
+        long = (lengths > MAX_CELL_CHARS).to_numpy(dtype=bool, na_value=False)
+        if not long.any():
+            continue
+        first = int(np.argmax(long))
+        df[col] = s.mask(long)
+        st.notes.append(ngettext(
+            "column '{column}': {n} value longer than {limit} characters (in data row {row}, "
+            "{size} characters) treated as missing",
+            "column '{column}': {n} values longer than {limit} characters (the first in data "
+            "row {row}, {size} characters) treated as missing", int(long.sum()), column=col,
+            n=int(long.sum()), limit=fmt_number(MAX_CELL_CHARS), row=fmt_number(first + 1),
+            size=fmt_number(int(lengths.iloc[first]))))
 
 
 def _normalise_column(s: pd.Series) -> tuple[pd.Series, bool]:

@@ -16,7 +16,7 @@ import pandas as pd
 # one threshold: the report says what the features will do
 from ..features import SKEW_THRESHOLD as _SKEW_THRESHOLD
 from ..roles import CATEGORICAL, CONSTANT, ID, IGNORE, NUMERIC, PII
-from .coercion import _to_float
+from .coercion import ABSURD_VALUE, _to_float_raw, unusable_numbers
 from .column_roles import ColumnRoles
 from ..i18n import _, fmt_number, ngettext
 from .messages import _pct
@@ -123,20 +123,26 @@ def _warnings(roles: ColumnRoles, duplicate_ids: int, duplicate_rows: int,
 
 def _column_quality(col: str, s: pd.Series, role: str) -> ColumnQuality:
     n = len(s)
-    missing = float(s.isna().mean()) if n else 0.0
+    notes: list[str] = []
+    x = _to_float_raw(s).to_numpy() if role == NUMERIC else None
+    n_missing = int(s.isna().sum())
+    if x is not None:       # unusable numbers are treated as missing (coerce_types)
+        infinite, absurd = unusable_numbers(x)
+        n_missing += int(infinite.sum() + absurd.sum())
+    missing = n_missing / n if n else 0.0
     try:
         n_unique = int(s.nunique())
     except TypeError:
         n_unique = int(s.astype("str").nunique())
     skew = None
-    notes: list[str] = []
     if missing >= _MISSING_WARN:
         notes.append(_("{share} missing", share=_pct(missing)))
-    if role == NUMERIC:
-        x = _to_float(s).to_numpy()
-        skew = _skew(x[np.isfinite(x)])
+    if x is not None:
+        notes.extend(_unusable_notes(x, infinite, absurd))
+        finite = x[np.isfinite(x) & ~absurd]
+        skew = _skew(finite)
         if skew is not None and abs(skew) > _SKEW_THRESHOLD:
-            low = np.nanmin(x) if np.isfinite(x).any() else 0.0
+            low = finite.min() if len(finite) else 0.0
             if skew > 0 and low >= 0:
                 if skew > 3:
                     notes.append(_("heavy right skew (skew {skew}): will be log-transformed",
@@ -160,15 +166,43 @@ def _column_quality(col: str, s: pd.Series, role: str) -> ColumnQuality:
                          n_unique=n_unique, skew=skew, warnings=tuple(notes))
 
 
+def _unusable_notes(x: np.ndarray, infinite: np.ndarray, absurd: np.ndarray) -> list[str]:
+    """Infinite and absurdly large numbers, counted: they are treated as missing, and the
+    user should find and fix them."""
+    notes = []
+    n_inf, n_absurd = int(infinite.sum()), int(absurd.sum())
+    if n_inf:
+        notes.append(ngettext("{n} infinite value (inf, -inf or a number too long to store): "
+                              "treated as missing",
+                              "{n} infinite values (inf, -inf or numbers too long to store): "
+                              "treated as missing", n_inf, n=n_inf))
+    if n_absurd:
+        notes.append(ngettext("{n} value of {limit} or more, a billion times the column's "
+                              "typical size (e.g. {example}): surely a data error, treated "
+                              "as missing",
+                              "{n} values of {limit} or more, a billion times the column's "
+                              "typical size (e.g. {example}): surely data errors, treated "
+                              "as missing", n_absurd, n=n_absurd, limit=f"{ABSURD_VALUE:.0e}",
+                              example=f"{x[np.flatnonzero(absurd)[0]]:.3g}"))
+    return notes
+
+
 def _skew(x: np.ndarray, limit: int = 50_000) -> float | None:
-    """Sample skewness (as scipy.stats.skew), on at most ``limit`` evenly spread values."""
+    """Sample skewness (as scipy.stats.skew) of finite values, on at most ``limit``
+    evenly spread values. Computed on values scaled to [-1, 1] (skewness does not change
+    with scale), so 1e200 does not overflow."""
     if len(x) > limit:
         x = x[np.linspace(0, len(x) - 1, limit).astype(np.int64)]
     if len(x) < 3:
         return None
-    d = x - x.mean()
+    scale = float(np.max(np.abs(x)))
+    if scale == 0:
+        return None
+    xs = x / scale
+    d = xs - xs.mean()
     m2 = float(np.mean(d * d))
-    if m2 <= 1e-12 * max(1.0, float(np.mean(x * x))):
+    # constant up to rounding (as before scaling: relative to max(1, mean square))
+    if m2 <= 1e-12 * max((1.0 / scale) ** 2, float(np.mean(xs * xs))):
         return None
     value = float(np.mean(d ** 3)) / m2 ** 1.5
     return round(value, 3) if np.isfinite(value) else None

@@ -17,9 +17,11 @@ from typing import Iterable
 
 import pandas as pd
 
+from .. import safe_read
 from ..errors import InputError
+from ..i18n import _, fmt_number
 from .cleanup import _clean_names
-from .encoding import _decode_check, _head_text
+from .encoding import _CHECK_BYTES, _decode_check, _head_text
 from .limits import MAX_COLUMNS, _too_many_columns
 from ..i18n import _, ngettext
 from .messages import _fail, _short
@@ -158,6 +160,8 @@ def _read_text(raw: bytes, st: _ReadState) -> pd.DataFrame:
     delimiter = _sniff_delimiter(text)
     st.delimiter = delimiter
     records = _records(text, delimiter or "\x1f", complete=complete)
+    if not records:
+        raise _unreadable_header(st.fname, text, complete)
     header = records[0][1]
     if len(header) > MAX_COLUMNS:
         raise _too_many_columns(st.fname, len(header))
@@ -174,6 +178,18 @@ def _read_text(raw: bytes, st: _ReadState) -> pd.DataFrame:
         st.notes.append(_("column '{column}' has values with leading zeros (e.g. ids or codes): "
                           "kept as text", column=col))
     return _parse_csv(data, encoding, st, names, header_line=records[0][0])
+
+
+def _unreadable_header(fname: str, text: str, complete: bool) -> InputError:
+    """The first line is no header row: no line break in the part that is checked, or a
+    value longer than the csv module's field limit (128 KB)."""
+    if not complete and "\n" not in text:
+        what = _("the first line is longer than {size} (no line break)",
+                 size=safe_read.size_text(_CHECK_BYTES))
+    else:
+        what = _("the first line has a value longer than {n} characters",
+                 n=fmt_number(csv.field_size_limit()))
+    return _fail(fname, what, _("give a table with a header row and one line per customer"))
 
 
 def _parse_csv(data: bytes, encoding: str, st: _ReadState, names: list[str],

@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .. import safe_read
+from ..errors import InputError
 from .limits import MAX_BYTES
 from ..i18n import N_, _
 from .messages import _fail
@@ -30,18 +32,15 @@ def _load_bytes(source: Any, name: str | None) -> tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), _base_name(name) or "upload"
     if hasattr(source, "read"):
-        data = source.read()
         display = _base_name(name) or _base_name(getattr(source, "name", None)) or "upload"
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        return bytes(data), display
+        return safe_read.read_stream(source, MAX_BYTES, name=display), display
     path = Path(os.fspath(source))
     fname = _base_name(name) or path.name or str(path)
     try:
-        if path.is_file() and path.stat().st_size > MAX_BYTES:
-            raise _fail(fname, _("is larger than {n} GB", n=MAX_BYTES // 1024**3),
-                        _("convert it to Parquet, or aggregate it per customer first"))
-        return path.read_bytes(), fname
+        # a regular file of at most MAX_BYTES: never a device (/dev/zero behind a link)
+        return safe_read.read_bytes(path, MAX_BYTES, name=fname), fname
+    except InputError:
+        raise
     except FileNotFoundError:
         raise _fail(fname, _("file not found"), _("check the path and the file name")) from None
     except IsADirectoryError:

@@ -18,10 +18,11 @@ import pandas as pd
 from ..errors import InputError
 from .cleanup import _clean_names
 from .encoding import _decode_check
-from .limits import MAX_COLUMNS, _too_many_columns
 from ..i18n import N_, _
+from .limits import MAX_CELLS, MAX_COLUMNS, _too_many_cells, _too_many_columns
 from .messages import _fail, _short
 from .report import _ReadState
+from .sheet_size import check_first_sheet
 
 JSON_EXAMPLE = '{"customer_id": 1, "orders": 3}'
 
@@ -34,7 +35,9 @@ def _read_parquet(raw: bytes, st: _ReadState) -> pd.DataFrame:
         pf = pq.ParquetFile(io.BytesIO(raw))
         if len(pf.schema_arrow) > MAX_COLUMNS:
             raise _too_many_columns(st.fname, len(pf.schema_arrow))
-        df = pf.read().to_pandas()
+        if pf.metadata.num_rows * len(pf.schema_arrow) > MAX_CELLS:
+            raise _too_many_cells(st.fname, pf.metadata.num_rows, len(pf.schema_arrow))
+        df = _binary_as_text(pf.read(), st).to_pandas()
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for broken files
@@ -43,6 +46,27 @@ def _read_parquet(raw: bytes, st: _ReadState) -> pd.DataFrame:
     if not isinstance(df.index, pd.RangeIndex):
         df = df.reset_index()       # a stored index (e.g. customer_id) becomes a column
     return df
+
+
+def _binary_as_text(table: Any, st: _ReadState) -> Any:
+    """Binary columns (bytes) as text when every value is UTF-8 (some writers store text
+    so); otherwise they hold images, hashes or blobs, which are no behaviour: dropped,
+    with the reason in the report."""
+    import pyarrow as pa
+
+    for i, field in reversed(list(enumerate(table.schema))):
+        t = field.type
+        if not (pa.types.is_binary(t) or pa.types.is_large_binary(t)
+                or pa.types.is_fixed_size_binary(t)):
+            continue
+        try:
+            text = table.column(i).cast(pa.binary()).cast(pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            table = table.remove_column(i)
+            st.dropped_columns.append((field.name, _("binary data (not text or numbers)")))
+        else:
+            table = table.set_column(i, field.name, text)
+    return table
 
 
 def _read_xlsx(raw: bytes, st: _ReadState) -> pd.DataFrame:
@@ -56,6 +80,7 @@ def _read_xlsx(raw: bytes, st: _ReadState) -> pd.DataFrame:
     if not is_workbook:
         raise _fail(st.fname, _("is a zip archive, not an Excel workbook"),
                     _("unpack it, or save the table as .xlsx or CSV"))
+    check_first_sheet(raw, st.fname)    # the used range, before a grid is built from it
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -122,6 +147,9 @@ def _json_array(text: str, st: _ReadState) -> pd.DataFrame:
     """A .json file holding one array of objects (a common export) instead of JSON Lines."""
     try:
         records = json.loads(text)
+    except RecursionError:
+        raise _fail(st.fname, _("the JSON is nested too deeply to read"),
+                    _("write one flat JSON object per customer")) from None
     except ValueError as exc:
         line = getattr(exc, "lineno", None)
         problem = getattr(exc, "msg", exc)
@@ -149,12 +177,15 @@ def _json_records(lines: list[str], where: list[int], fname: str) -> list[Any]:
         records = json.loads("[" + ",".join(lines[i] for i in where) + "]")
         if len(records) == len(where):
             return records
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     out = []
     for i in where:
         try:
             out.append(json.loads(lines[i]))
+        except RecursionError:
+            raise _fail(fname, _("line {n} is nested too deeply to read", n=i + 1),
+                        _("write one flat JSON object per line"), row=i + 1) from None
         except ValueError as exc:
             msg = getattr(exc, "msg", str(exc))
             raise _fail(fname, _("line {line} is not valid JSON ({problem})", line=i + 1, problem=msg),

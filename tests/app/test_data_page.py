@@ -4,7 +4,7 @@ import io
 
 import pandas as pd
 
-from apptest_helpers import page_text, run_kmeans
+from apptest_helpers import page_text, run_kmeans, unescape
 
 
 def upload(at, name: str, payload: bytes, mime: str = "text/csv"):
@@ -139,3 +139,33 @@ def test_sample_event_log_is_offered(no_exception, page):
     no_exception(at)
     assert at.session_state["event_log"]["report"].source == "events.csv"
     assert at.selectbox(key="map_time").value == "timestamp"
+
+
+def test_excel_with_a_far_cell_shows_error_quickly(no_exception, page, small_ws, tmp_path):
+    """1.5 KB .xlsx with values in A1 and XFD1048576: grew the server to 6 GB before."""
+    import time
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"], book.active["XFD1048576"] = "x", 1
+    book.save(tmp_path / "far.xlsx")
+    at = page("pages/data.py")
+    t = time.perf_counter()
+    upload(at, "far.xlsx", (tmp_path / "far.xlsx").read_bytes(),
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    no_exception(at)
+    assert time.perf_counter() - t < 10
+    assert at.error and "A1:XFD1048576" in unescape(at.error[0].value)
+    assert at.session_state["workspace"] is small_ws           # nothing lost
+
+
+def test_infinite_and_absurd_values_are_reported(no_exception, page, small_csv):
+    frame = pd.read_csv(small_csv).astype({"revenue_12m": object})
+    frame.loc[0, "revenue_12m"], frame.loc[1, "revenue_12m"] = "inf", "1e200"
+    at = page("pages/data.py")
+    upload(at, "kunden.csv", frame.to_csv(index=False).encode())
+    no_exception(at)
+    quality = at.dataframe[-1].value.set_index("column")
+    assert "1 infinite value" in quality.loc["revenue_12m", "warnings"]
+    assert "e.g. 1e+200" in quality.loc["revenue_12m", "warnings"]

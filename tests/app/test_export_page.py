@@ -40,3 +40,11 @@ def test_bad_import_shows_error(no_exception, page, small_ws):
     assert at.error and unescape(at.error[0].value).startswith("x.json: ")
     assert not at.get("button") or all(b.key != "do_import" for b in at.button)
     assert at.session_state["workspace"] is small_ws
+
+
+def test_deeply_nested_import_shows_error(no_exception, page):
+    at = page("pages/export.py")
+    deep = b'{"personas": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    at.file_uploader(key="import_cards").set_value(("deep.json", deep, "application/json")).run()
+    no_exception(at)
+    assert at.error and "deep.json: JSON nested 50001 levels deep" in unescape(at.error[0].value)
