@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from pages._shared import PROJECT, md, open_sample, reset_view_state, user_errors, workspace
-from persona_mining import projects
+from persona_mining import projects, tables
 from persona_mining.datasource import DataSource, Dataset
 from persona_mining.errors import InputError
 from persona_mining.i18n import N_, _, fmt_number, ngettext, reword
@@ -156,6 +156,20 @@ with st.expander(_("What the roles mean")):
                                "meaning": [role_description(r) for r in DESCRIPTIONS]}),
                  hide_index=True, width="stretch",
                  column_config={"role": _("role"), "meaning": _("meaning")})
+if not dataset and ws.prep is not None:
+    with st.expander(_("How columns are weighted")):
+        st.caption(_("How much each column counts when customers are compared: every number "
+                     "is standardised; a category or yes/no column as a whole counts like "
+                     "half a number however many values it has; columns that repeat one "
+                     "fact (gross and net revenue, “no internet service” in six columns) "
+                     "share one column's weight; your weight multiplies this. Leave a column out with the role "
+                     "“ignore” below; set a weight with `--weight COLUMN=2` on the command "
+                     "line (1 neutral, 0 off)."))
+        st.dataframe(tables.feature_weighting(ws), hide_index=True, width="stretch",
+                     column_config={**tables.weighting_labels(),
+                                    "counts": st.column_config.ProgressColumn(
+                                        _("share of the distances"), min_value=0.0,
+                                        max_value=1.0, format="percent")})
 if dataset:
     base = dataset.inferred
     editor_key, stored = f"roles_{dataset.origin}", dataset.roles

@@ -3,12 +3,13 @@
 import streamlit as st
 
 from pages._shared import md, project_name, replace_workspace, user_errors, workspace
-from persona_mining import DiscoverConfig, charts, tables
+from persona_mining import DiscoverConfig, charts, howmany, tables
 from persona_mining.cluster import suggest_k, suggested_k
 from persona_mining.config import METHODS
 from persona_mining.datasource import Dataset
 from persona_mining.i18n import N_, _, fmt_number, fmt_percent, ngettext
-from persona_mining.pipeline import STAGES, discover
+from persona_mining.consolidate import DISTINCT_GAIN
+from persona_mining.pipeline import STAGES, discover, with_personas
 
 ws = workspace()
 st.title(_("Discover personas"))
@@ -102,8 +103,13 @@ with st.expander(_("Advanced settings")):
                                  "each persona's stability (0 = skip, faster)."))
 
 st.markdown("**" + _("How many personas?") + "**")
-chart = None if dataset else charts.suggest_chart(suggestions, current=len(ws.personas()))
-if dataset:
+chart = None if dataset or method == "hdbscan" else \
+    charts.suggest_chart(suggestions, current=len(ws.personas()))
+if method == "hdbscan":
+    st.caption(_("HDBSCAN decides the number itself: the smallest set of personas that are "
+                 "distinct and stable. Why this number, and another in one click: see "
+                 "“How many personas?” below the result."))
+elif dataset:
     st.caption(_("The curve for the new data is computed during discovery and shown here "
                  "afterwards."))
 if chart is not None:
@@ -188,6 +194,47 @@ st.dataframe(overview, hide_index=True, width="stretch",
                                 _("stability score"), min_value=0.0, max_value=1.0, format="%.2f",
                                 help=_("Share of re-checks in which the persona was found again "
                                        "(0.75 and more: stable; below 0.5: unstable)"))})
+
+
+def how_many_view(ws) -> None:
+    """Why the engine chose this number of personas, and another number in one click."""
+    hm = howmany.how_many(ws)
+    if not hm.by_merging or hm.chosen is None:
+        return
+    st.subheader(_("How many personas?"), anchor=False)
+    st.markdown("\n".join("- " + md(s) for s in hm.sentences))
+    chart = charts.how_many_chart(howmany.chart_frame(hm), DISTINCT_GAIN)
+    if chart is not None:
+        st.altair_chart(chart, width="stretch")
+        st.caption(_("Each bar: with that many personas, how distinct the two closest ones "
+                     "are (log scale). Above the dashed line they differ in more than a "
+                     "loosely related attribute; green numbers are also stable when the "
+                     "data is resampled."))
+    with st.expander(_("Evidence per number of personas")):
+        st.dataframe(howmany.readable_table(hm), hide_index=True, width="stretch",
+                     column_config=tables.how_many_labels())
+    left, right = st.columns([2, 3])
+    options = [k for k in hm.options if k != hm.current] or list(hm.options)
+    default = hm.chosen if hm.chosen in options else options[0]
+    pick = left.selectbox(_("Number of personas"), options, index=options.index(default),
+                          key="how_many_pick")
+    if right.button(ngettext("Show {n} persona", "Show {n} personas", pick), key="how_many_apply"):
+        recut(ws, pick)
+    if hm.current != hm.chosen and right.button(
+            _("Back to the engine's choice ({n})", n=hm.chosen), key="how_many_engine"):
+        recut(ws, None)
+    if ws.edits:
+        st.caption(_("Another number replaces your merges, splits, reassignments and discards; "
+                     "names and notes stay with the personas that keep most of their "
+                     "customers."))
+
+
+def recut(ws, k) -> None:
+    with user_errors(), st.spinner(_("Regrouping the customers on the same map…")):
+        replace_workspace(with_personas(ws, k), project_name())
+        st.rerun()
+
+
 changes = tables.lineage_summary(ws)
 if any(changes[s] for s in ("changed", "new", "gone")):
     words = {"new": N_("New"), "changed": N_("Changed"), "gone": N_("No longer found")}
@@ -198,3 +245,5 @@ if m.get("seconds"):
     steps = [_("{step} {seconds} s", step=stage_words(k), seconds=fmt_number(v, 1))
              for k, v in m["seconds"].items()]
     st.caption(_("Time per step: {steps}", steps=", ".join(steps)))
+
+how_many_view(ws)

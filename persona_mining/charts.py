@@ -326,6 +326,34 @@ def suggest_chart(suggestions: pd.DataFrame, current: int | None = None,
     return localized(alt.layer(*layers).properties(height=220))
 
 
+def how_many_chart(frame: pd.DataFrame, threshold: float) -> alt.Chart | None:
+    """The "how many personas" evidence (see :func:`howmany.chart_frame`): per number of
+    personas, how distinct the closest two are (log scale: the evidence spans orders of
+    magnitude), the threshold above which they count as distinct, coloured by verdict,
+    with the engine's choice and the current number marked."""
+    if frame is None or frame.empty:
+        return None
+    verdicts = [_("distinct and stable"), _("distinct, not stable"), _("not distinct")]
+    colours = ["#19a979", "#e8743b", GREY]
+    base = alt.Chart(frame).encode(x=alt.X("k:O", title=_("number of personas"),
+                                           axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar().encode(
+        y=alt.Y("gain:Q", scale=alt.Scale(type="log"),
+                title=_("how distinct the closest two are")),
+        color=alt.Color("verdict:N", scale=alt.Scale(domain=verdicts, range=colours),
+                        legend=alt.Legend(title=None, orient="bottom")),
+        tooltip=[alt.Tooltip("k:O", title=_("personas")),
+                 alt.Tooltip("gain_text:N", title=_("evidence")),
+                 alt.Tooltip("differ:N", title=_("the closest two differ in")),
+                 alt.Tooltip("stable_text:N", title=_("least stable persona")),
+                 alt.Tooltip("verdict:N", title=_("verdict"))])
+    rule = alt.Chart(pd.DataFrame({"gain": [threshold]})).mark_rule(
+        color="#555", strokeDash=[4, 3]).encode(y="gain:Q")
+    labels = base.transform_filter("datum.mark != ''").mark_text(
+        dy=-8, fontSize=11, fontWeight="bold", color="#333").encode(y="gain:Q", text="mark:N")
+    return localized(alt.layer(bars, rule, labels).properties(height=240))
+
+
 # -- journeys and tracking ---------------------------------------------------------------------
 def transition_chart(journey: dict) -> alt.Chart | None:
     """Most frequent touchpoint steps of a persona as 'from → to' bars."""

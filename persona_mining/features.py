@@ -160,7 +160,7 @@ class FeaturePreprocessor:
                 rows.append({"column": s.column, "kind": "categorical",
                              "transform": f"one-hot ({len(s.levels)} levels)",
                              "missing flag": MISSING in s.levels, "weight": s.weight,
-                             "balance": _balance_of(s)})
+                             "balance": balance_of(s)})
             else:
                 t = {"none": "standardised", "log1p": "log(1+x), standardised",
                      "yeo-johnson": f"Yeo-Johnson (λ={s.lam:.2f}), standardised"}[s.transform]
@@ -168,7 +168,7 @@ class FeaturePreprocessor:
                     t = "days since latest date, " + t
                 rows.append({"column": s.column, "kind": s.kind, "transform": t,
                              "missing flag": s.missing_flag, "weight": s.weight,
-                             "balance": _balance_of(s)})
+                             "balance": balance_of(s)})
         return pd.DataFrame(rows, columns=["column", "kind", "transform", "missing flag", "weight",
                                            "balance"])
 
@@ -342,7 +342,7 @@ def _infos(steps: tuple) -> list[FeatureInfo]:
     return out
 
 
-def _balance_of(step) -> float:
+def balance_of(step) -> float:
     """The balancing factor of a column's values (not its missing flag), for the UI."""
     if not step.scale:
         return 1.0

@@ -53,6 +53,11 @@ def _merge_sentences(table: pd.DataFrame, chosen: int | None, ws: Any) -> list[s
     rows = table.set_index("k")
     out = [ngettext("The engine chose {n} persona.", "The engine chose {n} personas.", chosen,
                     n=chosen)]
+    picked = ws.config.k
+    if picked is not None and picked != chosen:
+        out.append(ngettext("You picked {n} persona instead; the evidence for the engine's "
+                            "choice follows.", "You picked {n} personas instead; the evidence "
+                            "for the engine's choice follows.", picked, n=picked))
     at = rows.loc[chosen] if chosen in rows.index else None
     if at is not None and pd.notna(at["closest_gain"]):
         out.append(_("Every pair of them is distinct: even the closest two differ in "
@@ -60,6 +65,11 @@ def _merge_sentences(table: pd.DataFrame, chosen: int | None, ws: Any) -> list[s
                      what=_facts(at["closest_differ_in"]), gain=fmt_number(at["closest_gain"], 2),
                      needed=fmt_number(DISTINCT_GAIN, 2)))
     finer = rows.loc[chosen + 1] if chosen + 1 in rows.index else None
+    if finer is None and chosen == int(rows.index.max()):
+        out.append(ngettext("HDBSCAN found no finer groups: {n} persona is the most this data "
+                            "holds at the smallest persona size set.", "HDBSCAN found no finer "
+                            "groups: {n} personas are the most this data holds at the smallest "
+                            "persona size set.", chosen, n=chosen))
     if finer is not None:
         gain = float(finer["closest_gain"])
         if gain < DISTINCT_GAIN:
@@ -120,6 +130,42 @@ def _by_silhouette(table: pd.DataFrame, current: int, ws: Any) -> HowMany:
                    options=options, by_merging=False)
 
 
+def chart_frame(hm: HowMany) -> pd.DataFrame:
+    """One row per number of personas for the view's chart: how distinct the closest pair
+    is (``gain``, floored so a log axis can show it), whether that number is distinct and
+    stable, and whether it is the engine's choice or the current number."""
+    t = hm.table
+    if not hm.by_merging or t.empty:
+        return pd.DataFrame(columns=["k", "gain", "verdict", "mark"])
+    t = t[t["k"] >= 2].copy()
+    gain = pd.to_numeric(t["closest_gain"], errors="coerce")
+    stable = pd.to_numeric(t["least_stable"], errors="coerce")
+    verdict = []
+    for g, s in zip(gain, stable):
+        if pd.isna(g) or g < DISTINCT_GAIN:
+            verdict.append(_("not distinct"))
+        elif pd.notna(s) and s < SHAKY:
+            verdict.append(_("distinct, not stable"))
+        else:
+            verdict.append(_("distinct and stable"))
+    marks = []
+    for k in t["k"].astype(int):
+        if k == hm.chosen and k == hm.current:
+            marks.append(_("engine's choice, shown"))
+        elif k == hm.chosen:
+            marks.append(_("engine's choice"))
+        elif k == hm.current:
+            marks.append(_("shown"))
+        else:
+            marks.append("")
+    return pd.DataFrame({"k": t["k"].astype(int).to_numpy(),
+                         "gain": gain.clip(lower=0.01).fillna(0.01).to_numpy(),
+                         "gain_text": [fmt_number(g, 2) if pd.notna(g) else "—" for g in gain],
+                         "stable_text": [fmt_number(s, 2) if pd.notna(s) else "—" for s in stable],
+                         "differ": [_facts(x) for x in t["closest_differ_in"]],
+                         "verdict": verdict, "mark": marks})
+
+
 def readable_table(hm: HowMany) -> pd.DataFrame:
     """The evidence as the view's table shows it: readable facts, rounded figures."""
     t = hm.table.copy()
@@ -132,4 +178,4 @@ def readable_table(hm: HowMany) -> pd.DataFrame:
                           "silhouette", "bic", "chosen") if c in t.columns]]
 
 
-__all__ = ["HowMany", "how_many", "readable_table"]
+__all__ = ["HowMany", "chart_frame", "how_many", "readable_table"]

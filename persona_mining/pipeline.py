@@ -132,17 +132,23 @@ def _personas_on_map(ws: Workspace, config: DiscoverConfig, timer: "_Timer",
     Z, X = ws.Z, ws.X
     with timer("clustering"):
         facts = fact_model(X, ws.prep, config.seed) if config.method == "hdbscan" else None
-        result = cluster(Z, config.method, config.k, config.min_size, config.max_unassigned,
+        # hdbscan: always the engine's own number first, so the "how many" evidence
+        # says what the engine would choose even when the user picked another number
+        own_k = None if config.method == "hdbscan" else config.k
+        result = cluster(Z, config.method, own_k, config.min_size, config.max_unassigned,
                          config.seed, facts=facts)
     with timer("stability"):
         reruns = _reruns(Z, facts, result, config)
         agreement = reruns.summary(result.n_clusters) if reruns is not None else {}
-        if config.k is None and reruns is not None and result.consolidation is not None:
+        if reruns is not None and result.consolidation is not None:
             result = _stable_choice(Z, result, reruns)
-        metrics = {**_metrics(Z, result, config), **agreement}
+        engine_k = result.n_clusters
+        if config.k is not None and result.consolidation is not None:
+            result = result.at(Z, config.k)           # the user's number, same candidates
+        metrics = {**_metrics(Z, result, config), **agreement, "engine_k": engine_k}
         if "reduction" in ws.metrics:
             metrics["reduction"] = ws.metrics["reduction"]
-        suggestions = how_many_table(Z, result, config, reruns)
+        suggestions = how_many_table(Z, result, config, reruns, engine_k=engine_k)
         reruns = reruns.at(result.n_clusters) if reruns is not None else None
     base_ids, carried, lineage = _identities(result, previous, ws.ids)
     new = ws.with_new_personas(
@@ -159,18 +165,19 @@ def _personas_on_map(ws: Workspace, config: DiscoverConfig, timer: "_Timer",
 
 
 def how_many_table(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig,
-                   reruns: "_Reruns | None" = None) -> pd.DataFrame:
+                   reruns: "_Reruns | None" = None, engine_k: int | None = None) -> pd.DataFrame:
     """Evidence for the number of personas, one row per possible number ``k``.
 
     hdbscan: how distinct the closest pair of personas is at ``k`` (the evidence lost by
     merging them, nats per customer of the smaller one; at least DISTINCT_GAIN means
     distinct), what sets that pair apart, the silhouette of that cut, the stability of
     its least stable persona in the reruns (each rerun cut at ``k`` too), and which ``k``
-    the engine chose. Other methods: silhouette (and BIC for gmm) of k-means / gmm fits.
+    the engine chose (``engine_k``; default: the result's own number). Other methods: silhouette (and BIC for gmm) of k-means / gmm fits.
     """
     if result.consolidation is None:
         return suggest_k(Z, "gmm" if config.method == "gmm" else "kmeans", seed=config.seed)
     cons = result.consolidation
+    engine_k = result.n_clusters if engine_k is None else engine_k
     rng = np.random.default_rng(config.seed)
     idx = rng.choice(len(Z), min(len(Z), HOW_MANY_SAMPLE), replace=False)
     rows = []
@@ -184,9 +191,9 @@ def how_many_table(Z: np.ndarray, result: ClusterResult, config: DiscoverConfig,
                      "closest_differ_in": " | ".join(c for c, _ in m.reasons),
                      "silhouette": sil, "bic": None, "least_stable": _least_stable(
                          Z, result, reruns, m.n_before),
-                     "chosen": m.n_before == result.n_clusters})
+                     "chosen": m.n_before == engine_k})
     rows.append({"k": 1, "closest_gain": None, "closest_differ_in": "", "silhouette": None,
-                 "bic": None, "least_stable": None, "chosen": result.n_clusters == 1})
+                 "bic": None, "least_stable": None, "chosen": engine_k == 1})
     return pd.DataFrame(rows).sort_values("k").reset_index(drop=True)
 
 

@@ -12,7 +12,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .i18n import N_, _, fmt_date, fmt_datetime, fmt_number, fmt_percent
+from .i18n import N_, _, fmt_date, fmt_datetime, fmt_number, fmt_percent, ngettext
+from .features import balance_of
 from .labels import lineage_word, persona_label, stability_word
 from .profile import UNASSIGNED, humanize, is_share, real_traits, trait_table
 
@@ -26,6 +27,17 @@ def overview_labels() -> dict[str, str]:
     """Column headers of :func:`persona_overview` in the current language (the frame's own
     column names stay the same in every language: pages pick columns by them)."""
     return {c: _(label) for c, label in OVERVIEW_LABELS.items()}
+
+
+HOW_MANY_LABELS = {"k": N_("personas"), "closest_gain": N_("how distinct the closest two are"),
+                   "closest_differ_in": N_("the closest two differ in"),
+                   "least_stable": N_("least stable persona"), "silhouette": N_("separation"),
+                   "bic": N_("BIC"), "chosen": N_("engine's choice")}
+
+
+def how_many_labels() -> dict[str, str]:
+    """Column headers of :func:`howmany.readable_table` in the current language."""
+    return {c: _(label) for c, label in HOW_MANY_LABELS.items()}
 
 
 def edit_log_labels() -> dict[str, str]:
@@ -140,3 +152,56 @@ def _when(at: Any) -> str:
         return fmt_datetime(at) if at else ""
     except ValueError:
         return str(at)
+
+
+# -- how columns are weighted ----------------------------------------------------------------
+WEIGHTING_LABELS = {"column": N_("column"), "kind": N_("kind"), "prepared": N_("prepared as"),
+                    "weight": N_("your weight"), "balance": N_("balance"),
+                    "counts": N_("share of the distances")}
+_KINDS = {"numeric": N_("number"), "boolean": N_("yes/no"), "datetime": N_("date"),
+          "categorical": N_("category")}
+
+
+def weighting_labels() -> dict[str, str]:
+    """Column headers of :func:`feature_weighting` in the current language."""
+    return {c: _(label) for c, label in WEIGHTING_LABELS.items()}
+
+
+def feature_weighting(ws: Any) -> pd.DataFrame:
+    """One row per behaviour column: how it was prepared, the user's weight, the balancing
+    factor (a category's one-hot block scaled to half a number, near-copies sharing one
+    column's weight; see :mod:`.features`), and the share of the model matrix's variance
+    it holds, i.e. how much it counts in the distances that find personas. Largest first."""
+    prep = ws.prep
+    if prep is None or not getattr(prep, "steps_", None):
+        return pd.DataFrame(columns=list(WEIGHTING_LABELS))
+    X = ws.X
+    variance = np.nanvar(X.astype(np.float64), axis=0) if len(X) else np.zeros(X.shape[1])
+    by_source: dict[str, float] = {}
+    for info, v in zip(prep.features_, variance):
+        by_source[info.source] = by_source.get(info.source, 0.0) + float(v)
+    total = sum(by_source.values()) or 1.0
+    rows = []
+    for step in prep.steps_:
+        kind = "categorical" if hasattr(step, "levels") else step.kind
+        rows.append({"column": step.column, "kind": _(_KINDS.get(kind, kind)),
+                     "prepared": _prepared(step), "weight": float(step.weight),
+                     "balance": balance_of(step),
+                     "counts": by_source.get(step.column, 0.0) / total})
+    return (pd.DataFrame(rows).sort_values("counts", ascending=False, kind="stable")
+            .reset_index(drop=True))
+
+
+def _prepared(step: Any) -> str:
+    if hasattr(step, "levels"):
+        return ngettext("one-hot, {n} level", "one-hot, {n} levels", len(step.levels))
+    words = {"none": _("standardised"), "log1p": _("log(1 + x), standardised"),
+             "yeo-johnson": _("Yeo-Johnson (λ = {lam}), standardised",
+                              lam=fmt_number(step.lam, 2))}[step.transform]
+    if step.kind == "datetime":
+        words = _("days since the latest date, {steps}", steps=words)
+    if step.kind == "boolean":
+        words = _("yes = 1, no = 0, balanced")
+    if step.missing_flag:
+        words = _("{steps}; missing values flagged", steps=words)
+    return words

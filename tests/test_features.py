@@ -141,3 +141,27 @@ def test_one_fact_in_several_columns_counts_once():
     together = X[:, names.index("revenue")].var() + X[:, names.index("revenue_net")].var()
     assert together == pytest.approx(1.0, rel=0.05)
     assert prep.describe().set_index("column").loc["revenue", "balance"] == pytest.approx(0.71, abs=0.01)
+
+
+def test_the_weighting_table_shows_how_much_each_column_counts():
+    """The Data page's "How columns are weighted": a ten-level category counts half as
+    much as a number, gross and net revenue together as much as one number."""
+    from types import SimpleNamespace
+
+    from persona_mining import tables
+
+    rng = np.random.default_rng(2)
+    n = 3000
+    frame = pd.DataFrame({"visits": rng.gamma(2, 3, n), "revenue": rng.gamma(2, 40, n),
+                          "ten": rng.choice([f"l{i}" for i in range(10)], n)})
+    frame["revenue_net"] = frame["revenue"] / 1.19
+    prep = FeaturePreprocessor(numeric=("visits", "revenue", "revenue_net"),
+                               categorical=("ten",)).fit(frame)
+    table = tables.feature_weighting(SimpleNamespace(prep=prep, X=prep.transform(frame)))
+    share = table.set_index("column")["counts"]
+    assert share.sum() == pytest.approx(1.0)
+    assert share["ten"] == pytest.approx(share["visits"] / 2, rel=0.1)
+    assert share["revenue"] + share["revenue_net"] == pytest.approx(share["visits"], rel=0.1)
+    row = table.set_index("column").loc["ten"]
+    assert row["prepared"] == "one-hot, 10 levels" and row["kind"] == "category"
+    assert table.iloc[0]["column"] == "visits"                  # largest first

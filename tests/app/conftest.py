@@ -34,6 +34,14 @@ def small_ws(small_csv):
     return discover(small_csv, FAST)
 
 
+@pytest.fixture(scope="session")
+def hdbscan_ws(small_csv):
+    """The same customers with the default method (HDBSCAN, on PCA for speed): the
+    "how many personas" evidence comes from its merge sequence."""
+    return discover(small_csv, DiscoverConfig(method="hdbscan", embedding="pca", bootstrap=3,
+                                              seed=3))
+
+
 @pytest.fixture
 def page(small_ws):
     """AppTest for one page file with the small workspace open as project 'test'."""

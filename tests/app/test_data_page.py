@@ -3,6 +3,7 @@
 import io
 
 import pandas as pd
+import pytest
 
 from apptest_helpers import page_text, run_kmeans, unescape
 
@@ -169,3 +170,13 @@ def test_infinite_and_absurd_values_are_reported(no_exception, page, small_csv):
     quality = at.dataframe[-1].value.set_index("column")
     assert "1 infinite value" in quality.loc["revenue_12m", "warnings"]
     assert "e.g. 1e+200" in quality.loc["revenue_12m", "warnings"]
+
+
+def test_how_columns_are_weighted(no_exception, page, small_ws):
+    at = page("pages/data.py")
+    no_exception(at)
+    assert "How columns are weighted" in [e.label for e in at.expander]
+    frames = [d.value for d in at.dataframe if "counts" in d.value.columns]
+    assert len(frames) == 1 and set(frames[0]["column"]) == set(
+        s.column for s in small_ws.prep.steps_)
+    assert frames[0]["counts"].sum() == pytest.approx(1.0)

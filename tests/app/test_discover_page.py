@@ -78,3 +78,35 @@ def test_selection_is_dropped_when_the_data_changes(no_exception, page, small_ws
     no_exception(at)
     assert at.session_state["workspace"].n == 400
     assert at.session_state["project"] == "klein" and "selection" not in at.session_state
+
+
+def test_how_many_view_explains_the_number_and_recuts_in_one_click(no_exception, page,
+                                                                  hdbscan_ws):
+    from persona_mining import refine
+
+    first = hdbscan_ws.personas()[0].id
+    named = hdbscan_ws.with_edit(refine.edit_set(hdbscan_ws.state(), first, "name", "Stammkunden"))
+    at = page("pages/discover.py", ws=named)
+    no_exception(at)
+    chosen = named.metrics["engine_k"]
+    text = page_text(at)
+    assert "How many personas?" in text and f"The engine chose {chosen} personas." in text
+    assert "distinct" in text and "Stability:" in text
+    assert len(at.get("vega_lite_chart")) == 1              # the evidence chart
+    assert "replaces your merges" in text                   # there is an edit (a rename)
+    pick = at.selectbox(key="how_many_pick")
+    assert chosen not in pick.options and str(chosen - 2) in pick.options
+    pick.set_value(chosen - 2).run()
+    at.button(key="how_many_apply").click().run()
+    no_exception(at)
+    ws = at.session_state["workspace"]
+    assert len(ws.personas()) == chosen - 2 and ws.config.k == chosen - 2
+    assert ws.metrics["engine_k"] == chosen                  # the evidence still knows
+    assert "Stammkunden" in [ws.persona_name(p.id) for p in ws.personas()]
+    assert projects.open_project("test").config.k == chosen - 2      # saved
+    text = page_text(at)
+    assert f"You picked {chosen - 2} personas instead" in text
+    at.button(key="how_many_engine").click().run()             # and back, one click
+    no_exception(at)
+    ws = at.session_state["workspace"]
+    assert len(ws.personas()) == chosen and ws.config.k is None
