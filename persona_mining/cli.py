@@ -120,9 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--weight", nargs="+", action="extend", default=[], metavar="COL=W",
                    help="feature weight (1 neutral, 0 off, 2 double)")
     d.add_argument("--method", choices=METHODS, default="hdbscan")
-    d.add_argument("--k", type=int, help="number of personas (kmeans, gmm, ward)")
+    d.add_argument("--k", type=int, help="number of personas (kmeans, gmm, ward; hdbscan: its "
+                   "distinct candidates merged down to this number)")
     d.add_argument("--min-size", type=float, default=DiscoverConfig.min_size,
-                   help="smallest persona as a share of customers (default 0.02)")
+                   help=f"smallest persona as a share of customers (default {DiscoverConfig.min_size})")
     d.add_argument("--max-unassigned", type=float, default=DiscoverConfig.max_unassigned,
                    help="largest share of customers left unassigned (default 0.10)")
     d.add_argument("--seed", type=int, default=DiscoverConfig.seed)
