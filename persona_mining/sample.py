@@ -1,8 +1,8 @@
 """The sample customers, discovered: what a newcomer sees on the first start.
 
-The sample ships with the package (package data in ``persona_mining/sample_data``, not
-next to a source checkout), with a prebuilt workspace in ``sample_workspace`` so the first
-start shows personas at once. It is used only if it was built from the very sample file that is
+The sample lives in the project's top-level ``sample_data/`` (where the design puts it),
+with a prebuilt workspace in ``sample_workspace`` so the first start shows personas
+at once. It is used only if it was built from the very sample file that is
 there now (same SHA-256) by this schema version; otherwise discovery runs (~15 s).
 """
 
@@ -15,7 +15,7 @@ from .config import DiscoverConfig
 from .errors import ModelError
 from .workspace import Workspace, load
 
-SAMPLE_DIR = Path(__file__).resolve().parent / "sample_data"   # package data, beside this module
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"   # top level of the project
 SAMPLE_CSV = SAMPLE_DIR / "customers.csv"
 PREBUILT = SAMPLE_DIR / "sample_workspace"
 # fit_sample as when the prebuilt workspace was made (it does not matter for 10k customers,

@@ -1,4 +1,4 @@
-"""Rebuild persona_mining/sample_data/sample_workspace from the sample customers.
+"""Rebuild sample_data/sample_workspace from the sample customers.
 
 Run after changing the sample data or the engine:  python scripts/build_sample_workspace.py
 """

@@ -1,8 +1,8 @@
-"""Regenerate the synthetic sample customers (see persona_mining/sample_data/README.md).
+"""Regenerate the synthetic sample customers (see sample_data/README.md).
 
     python scripts/generate_sample.py [--n 10000] [--seed 7] [--out FILE]
 
-The defaults reproduce the committed persona_mining/sample_data/customers.csv byte for
+The defaults reproduce the committed sample_data/customers.csv byte for
 byte. After changing it, rebuild the prebuilt workspace:
 python scripts/build_sample_workspace.py
 """
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=10_000, help="customers (default 10000)")
     ap.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     ap.add_argument("--out", type=Path, default=SAMPLE_CSV,
-                    help="output CSV (default persona_mining/sample_data/customers.csv)")
+                    help="output CSV (default sample_data/customers.csv)")
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("--n must be at least 1")
