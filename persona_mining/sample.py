@@ -15,7 +15,7 @@ from .config import DiscoverConfig
 from .errors import ModelError
 from .workspace import Workspace, load
 
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"   # top level of the project
+SAMPLE_DIR = Path(__file__).parent / "sample_data"   # a link to the top-level sample_data/ (a copy in an installed package)
 SAMPLE_CSV = SAMPLE_DIR / "customers.csv"
 PREBUILT = SAMPLE_DIR / "sample_workspace"
 # fit_sample as when the prebuilt workspace was made (it does not matter for 10k customers,
