@@ -215,7 +215,8 @@ def how_many_view(ws) -> None:
                      column_config=tables.how_many_labels())
     left, right = st.columns([2, 3])
     options = [k for k in hm.options if k != hm.current] or list(hm.options)
-    default = hm.chosen if hm.chosen in options else options[0]
+    # the nearest other number: one step from what is shown is the usual question
+    default = min(options, key=lambda k: (abs(k - hm.current), -k))
     pick = left.selectbox(_("Number of personas"), options, index=options.index(default),
                           key="how_many_pick")
     if right.button(ngettext("Show {n} persona", "Show {n} personas", pick), key="how_many_apply"):

@@ -337,9 +337,15 @@ def how_many_chart(frame: pd.DataFrame, threshold: float) -> alt.Chart | None:
     colours = ["#19a979", "#e8743b", GREY]
     base = alt.Chart(frame).encode(x=alt.X("k:O", title=_("number of personas"),
                                            axis=alt.Axis(labelAngle=0)))
+    # a bar on a log axis needs a baseline of its own (log 0 does not exist); below the
+    # floor of the values, so "not distinct" numbers show a stub, not nothing
+    floor = float(frame["gain"].min()) / 3
+    top = float(frame["gain"].max())
+    ticks = [v for v in (0.01, 0.1, 1, 10, 100, 1000) if floor <= v <= top * 3]
     bars = base.mark_bar().encode(
-        y=alt.Y("gain:Q", scale=alt.Scale(type="log"),
-                title=_("how distinct the closest two are")),
+        y=alt.Y("gain:Q", scale=alt.Scale(type="log", domainMin=floor),
+                axis=alt.Axis(values=ticks, grid=True), title=_("evidence (log scale)")),
+        y2=alt.datum(floor),
         color=alt.Color("verdict:N", scale=alt.Scale(domain=verdicts, range=colours),
                         legend=alt.Legend(title=None, orient="bottom")),
         tooltip=[alt.Tooltip("k:O", title=_("personas")),
