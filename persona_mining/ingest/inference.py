@@ -239,8 +239,8 @@ def _infer_column(s: pd.Series, norm: str) -> tuple[str, str]:
     date = _datetime_reason(norm, kind, sample, texts)
     if date:
         return DATETIME, date
-    if kind == "numeric" and _CODE_NAME.search(norm) and n_distinct <= _MAX_CODES \
-            and _whole_numbers(sample):
+    if kind == "numeric" and _CODE_NAME.search(norm) and not _COUNT_NAME.search(norm) \
+            and n_distinct <= _MAX_CODES and _whole_numbers(sample):
         return CATEGORICAL, ngettext("whole numbers named like codes of a category ({n} distinct "
                                      "value)", "whole numbers named like codes of a category "
                                      "({n} distinct values)", n_distinct)
@@ -263,6 +263,10 @@ _CODE_NAME = re.compile(
     r"(^|_)(type|types|code|codes|kind|category|categories|class|region|regions|browser|"
     r"browsers|operating_systems?|os|platform|country|state|channel|device|source|medium|"
     r"typ|art|kategorie|klasse|land|gebiet|bundesland|kanal|geraet|gerät|quelle)($|_)")
+# ... unless the name says it counts them: categories_bought, n_types, anzahl_kanäle
+_COUNT_NAME = re.compile(
+    r"(^|_)(n|nr|num|number|count|cnt|total|bought|purchased|visited|used|viewed|ordered|"
+    r"anzahl|gekauft|genutzt|besucht|bestellt)($|_)")
 _MAX_CODES = 30
 
 

@@ -146,3 +146,21 @@ def test_role_inference_is_sampled_and_fast(tmp_path):
     assert roles.as_mapping() == {"customer_id": ID, "spend": NUMERIC, "email": PII,
                                   "channel": CATEGORICAL, "joined": DATETIME, "active": BOOLEAN}
     assert elapsed < 15, f"read + roles + coerce + quality took {elapsed:.1f} s"
+
+
+def test_whole_numbers_named_like_codes_are_categories_but_counts_stay_numbers():
+    """Online Shoppers codes its browsers, regions and traffic types as 1, 2, 3 …: the
+    numbers are labels, not amounts. A column that counts categories is an amount."""
+    rng = np.random.default_rng(0)
+    n = 500
+    frame = pd.DataFrame({"Browser": rng.integers(1, 14, n), "Region": rng.integers(1, 10, n),
+                          "TrafficType": rng.integers(1, 21, n),
+                          "OperatingSystems": rng.integers(1, 9, n),
+                          "categories_bought": rng.integers(1, 16, n),
+                          "n_types": rng.integers(0, 6, n), "Anzahl_Kanäle": rng.integers(1, 5, n),
+                          "visits": rng.integers(0, 30, n)})
+    roles = infer_roles(frame)
+    for col in ("Browser", "Region", "TrafficType", "OperatingSystems"):
+        assert roles.role(col) == CATEGORICAL, col
+    for col in ("categories_bought", "n_types", "Anzahl_Kanäle", "visits"):
+        assert roles.role(col) == NUMERIC, col
