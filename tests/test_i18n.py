@@ -80,7 +80,8 @@ SAME_IN_GERMAN = {"Persona", "Personas", "Export", "Markdown", "JSON", "PDF", "C
                   "Seed", "UMAP", "PCA", "HDBSCAN", "Drift", "Name", "Touchpoint", "Start",
                   "Feedback", "Status", "Tracking", "Details", "Customer Journey", "English",
                   "Deutsch", "Label", "Labels", "Silhouette", "Ward", "Gaussian Mixture", "Tags: {tags}",
-                  "IBANs"}
+                  "IBANs", "BIC",
+                  "--out {path}: {problem}"}      # a flag name and two fields
 
 
 # -- the code: texts reach _() as literals ---------------------------------------------------
