@@ -169,8 +169,9 @@ def chart_frame(hm: HowMany) -> pd.DataFrame:
 def readable_table(hm: HowMany) -> pd.DataFrame:
     """The evidence as the view's table shows it: readable facts, rounded figures."""
     t = hm.table.copy()
-    if "closest_differ_in" in t.columns:
-        t["closest_differ_in"] = t["closest_differ_in"].map(_facts)
+    if "closest_differ_in" in t.columns:      # one persona (k = 1) has no pair: "—"
+        t["closest_differ_in"] = [_facts(x) if str(x or "") else "—"
+                                  for x in t["closest_differ_in"]]
     for col in ("closest_gain", "silhouette", "least_stable"):
         if col in t.columns:
             t[col] = pd.to_numeric(t[col], errors="coerce").round(2)

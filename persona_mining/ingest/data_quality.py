@@ -175,16 +175,28 @@ def _unusable_notes(x: np.ndarray, infinite: np.ndarray, absurd: np.ndarray) -> 
         notes.append(ngettext("{n} infinite value (inf, -inf or a number too long to store): "
                               "treated as missing",
                               "{n} infinite values (inf, -inf or numbers too long to store): "
-                              "treated as missing", n_inf, n=n_inf))
+                              "treated as missing", n_inf, n=fmt_number(n_inf)))
     if n_absurd:
         notes.append(ngettext("{n} value of {limit} or more, a billion times the column's "
                               "typical size (e.g. {example}): surely a data error, treated "
                               "as missing",
                               "{n} values of {limit} or more, a billion times the column's "
                               "typical size (e.g. {example}): surely data errors, treated "
-                              "as missing", n_absurd, n=n_absurd, limit=f"{ABSURD_VALUE:.0e}",
-                              example=f"{x[np.flatnonzero(absurd)[0]]:.3g}"))
+                              "as missing", n_absurd, n=fmt_number(n_absurd),
+                              limit=_power_of_ten(ABSURD_VALUE),
+                              example=_power_of_ten(float(x[np.flatnonzero(absurd)[0]]))))
     return notes
+
+
+def _power_of_ten(value: float) -> str:
+    """A huge number readably in either language: '10^15', '1,2·10^200' (German comma)."""
+    if not np.isfinite(value) or value == 0:
+        return fmt_number(value)
+    exp = int(np.floor(np.log10(abs(value))))
+    mantissa = value / 10.0 ** exp
+    if round(mantissa, 1) in (1.0, -1.0):
+        return ("-" if value < 0 else "") + f"10^{exp}"
+    return f"{fmt_number(mantissa, 1)}·10^{exp}"
 
 
 def _skew(x: np.ndarray, limit: int = 50_000) -> float | None:
