@@ -126,9 +126,13 @@ def card(p) -> None:
 
         left, right = st.columns([1, 1])
         with left:
+            st.markdown("**" + _("How to recognise them") + "**")
             if p.rules:
-                st.markdown("**" + _("How to recognise them") + "**")
                 st.markdown("\n".join("- " + _("If {rule}", rule=md(r.text)) for r in p.rules))
+            else:
+                st.caption(_("No simple rule of up to three conditions picks out this persona: "
+                             "its customers differ from the others in several traits at once. "
+                             "Check whether it is worth keeping, or merge it."))
             for col, mix in p.label_mix:      # known labels; never values of a few people
                 shown = [(v, s) for v, s in mix[:3] if s >= 0.01 and s * p.size >= MIN_LABEL_COUNT]
                 if shown:

@@ -22,6 +22,7 @@ from .i18n import N_, _, current_language
 
 MIN_NAME_EFFECT = 0.3     # a trait weaker than this does not make it into a name
 _TOUCHPOINT = re.compile(r"^(event|channel|role)_share: ", re.I)
+CODE_TIER = 3   # a category code ("Browser 2"): used in a name only when nothing else is left
 YES = re.compile(r"^(yes|ja|true|wahr|y|j)$", re.I)     # not 1/0: codes of a category
 NO = re.compile(r"^(no|nein|false|falsch|n)$", re.I)
 
@@ -104,7 +105,7 @@ class Fragment:
     by; a pre-noun ``adjective`` ("night-owl") or, where the words only work after a
     noun, a ``postfix`` ("with streaming TV"); a ``noun`` that can stand alone; its
     ``strength`` (effect size) and ``tier``: 0 a behaviour concept, 1 a category level
-    or touchpoint, 2 a column named as it is (used last)."""
+    or touchpoint, 2 a column named as it is, 3 a category code (the last resort)."""
 
     key: str
     noun: str
@@ -141,11 +142,23 @@ def best_two(frags: Sequence[Fragment]) -> list[Fragment]:
     only when nothing better is left, to qualify it."""
     if not frags:
         return []
-    core = next((f for f in frags if f.tier == 0), frags[0])
+    core = next((f for f in frags if f.tier == 0), None) or \
+        next((f for f in frags if f.tier < CODE_TIER), frags[0])
     # "occasional frequent buyers": two readings of one behaviour do not make a name
-    rest = [f for f in frags if f is not core and not (f.family and f.family == core.family)]
-    qualifier = next((f for f in rest if f.tier < 2), rest[0] if rest else None)
+    rest = [f for f in frags if f is not core and not (f.family and f.family == core.family)
+            and not _one_measure(f, core)]
+    qualifier = next((f for f in rest if f.tier < 2), None) or \
+        next((f for f in rest if f.tier < CODE_TIER), rest[0] if rest else None)
     return [core] + ([qualifier] if qualifier else [])
+
+
+def _one_measure(a: Fragment, b: Fragment) -> bool:
+    """Two columns of one measure ("administrative" and "administrative duration": pages
+    of a kind and the time on them) do not qualify each other either."""
+    ka, kb = a.key.lstrip("+-"), b.key.lstrip("+-")
+    if "=" in ka or "=" in kb or not ka or not kb:
+        return False
+    return ka.startswith(kb + " ") or kb.startswith(ka + " ")
 
 
 def _fragment(t) -> Fragment | None:
@@ -205,10 +218,12 @@ def _level_fragment(column: str, level: str, strength: float) -> Fragment:
         return Fragment(key=f"{column}={level}", noun=_("customers without {what}", what=what),
                         postfix=_("without {what}", what=what), strength=strength, tier=1)
     lv = _readable(level)
+    tier = 1
     if re.fullmatch(r"[-+]?\d+([.,]\d+)?", lv):      # a code: "browser 2", not "2"
         lv = _("{column} {level}", column=col, level=lv)
+        tier = CODE_TIER        # says nothing to a reader: a name's last resort
     return Fragment(key=f"{column}={level}", adjective=_("{level}", level=lv),
-                    noun=_("{level} customers", level=lv), strength=strength, tier=1)
+                    noun=_("{level} customers", level=lv), strength=strength, tier=tier)
 
 
 def compose(parts: Sequence[Fragment]) -> str:

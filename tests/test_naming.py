@@ -88,3 +88,18 @@ def test_two_readings_of_one_behaviour_do_not_make_a_name():
 def test_category_codes_are_named_with_their_column():
     assert _name(_t("Browser", 1.5, "categorical", "2")) == "Browser 2 customers"
     assert _name(_t("Weekend", 1.5, "categorical", "1")) == "Weekend 1 customers"
+
+
+def test_category_codes_name_a_persona_only_when_nothing_else_is_left():
+    """Online Shoppers: 'Operating systems 1 browser 1 customers' told a reader nothing;
+    a behaviour, a level with words or even a plain column comes first."""
+    name = _name(_t("OperatingSystems", 2.0, "categorical", "1"), _t("Browser", 1.8, "categorical", "1"),
+                 _t("VisitorType", 1.2, "categorical", "New_Visitor"), _t("BounceRates", 1.0))
+    assert "browser" not in name.lower() and "operating" not in name.lower()
+    assert name.startswith("New visitor")
+
+
+def test_two_columns_of_one_measure_do_not_qualify_each_other():
+    name = _name(_t("Administrative_Duration", 2.0), _t("Administrative", 1.9),
+                 _t("ExitRates", 1.0))
+    assert name == "Customers with high administrative duration and high exit rates"

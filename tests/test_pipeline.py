@@ -50,7 +50,10 @@ def test_profiles_have_evidence(sample_ws):
         assert p.traits, p.id
         assert p.stability is not None and 0 <= p.stability <= 1
         assert p.stability_label in ("stable", "shaky", "unstable")
-        assert p.rules and all(0.5 <= r.fidelity <= 1 for r in p.rules)
+        assert all(0.5 <= r.fidelity <= 1 for r in p.rules)
+        # a persona of a few per cent is picked out by a simple rule; the sample's 1 % group
+        # of mostly planted noise customers is not (the Personas page says so)
+        assert p.rules or p.share < 0.02, p.id
         assert len(p.prototypes) == 5
         assert p.suggested_name and p.suggested_description
 
