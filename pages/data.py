@@ -162,9 +162,9 @@ if not dataset and ws.prep is not None:
                      "is standardised; a category or yes/no column as a whole counts like "
                      "half a number however many values it has; columns that repeat one "
                      "fact (gross and net revenue, “no internet service” in six columns) "
-                     "share one column's weight; your weight multiplies this. Leave a column out with the role "
-                     "“ignore” below; set a weight with `--weight COLUMN=2` on the command "
-                     "line (1 neutral, 0 off)."))
+                     "share one column's weight; your weight multiplies this. Leave a "
+                     "column out with the role “ignore” below; set a weight with "
+                     "`--weight COLUMN=2` on the command line (1 neutral, 0 off)."))
         st.dataframe(tables.feature_weighting(ws), hide_index=True, width="stretch",
                      column_config={**tables.weighting_labels(),
                                     "counts": st.column_config.ProgressColumn(
